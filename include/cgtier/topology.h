@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * topology.h - memory tiers as the kernel reports them.
+ *
+ * Tiers come from /sys/devices/virtual/memory_tiering/memory_tierN/nodelist,
+ * where a smaller N (abstract distance / 128) is a faster tier.  Kernels
+ * without memory tiering get a single tier holding every node with memory.
+ */
+#ifndef CGTIER_TOPOLOGY_H
+#define CGTIER_TOPOLOGY_H
+
+#include <stdbool.h>
+
+#include "cgtier/fs.h"
+#include "cgtier/nodemask.h"
+
+#define CGT_MAX_TIERS 32
+
+struct cgt_tier {
+	int id;                    /* N of memory_tierN; -1 if synthesised */
+	struct cgt_nodemask nodes; /* nodes of this tier */
+};
+
+struct cgt_topology {
+	int nr_tiers;                        /* tiers[] sorted fastest first */
+	struct cgt_tier tiers[CGT_MAX_TIERS];
+	struct cgt_nodemask mem_nodes;       /* has_memory */
+	struct cgt_nodemask cpu_nodes;       /* has_cpu */
+	bool from_kernel;                    /* memory_tiering was present */
+};
+
+/*
+ * Read the topology below @fs.  -ENOENT if /sys/devices/system/node is
+ * missing, -E2BIG for more than CGT_MAX_TIERS tiers, -EINVAL on a
+ * malformed file.  @ret is written only on success.
+ */
+int cgt_topology_load(const struct cgt_fs *fs, struct cgt_topology *ret);
+
+/* Index in tiers[] of the tier holding @node, or -ENOENT. */
+int cgt_topology_tier_of(const struct cgt_topology *t, int node);
+
+/* Nodes of the fastest tier (empty if there is none). */
+const struct cgt_nodemask *cgt_topology_fast_nodes(const struct cgt_topology *t);
+
+#endif /* CGTIER_TOPOLOGY_H */

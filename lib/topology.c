@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * topology.c - memory tiers from sysfs.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgtier/topology.h"
+
+#define NODE_DIR "/sys/devices/system/node"
+#define TIER_DIR "/sys/devices/virtual/memory_tiering"
+
+static int read_nodemask(const struct cgt_fs *fs, const char *rel,
+			 struct cgt_nodemask *ret)
+{
+	char buf[4096];
+	int r;
+
+	r = cgt_fs_read(fs, rel, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	return cgt_nodemask_parse(buf, ret);
+}
+
+/* "memory_tier12" -> 12; -EINVAL for anything else. */
+static int parse_tier_name(const char *name, int *ret)
+{
+	const char *p = name + strlen("memory_tier");
+	long v = 0;
+
+	if (strncmp(name, "memory_tier", strlen("memory_tier")) != 0 || !*p)
+		return -EINVAL;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		v = v * 10 + (*p - '0');
+		if (v > 1000000)
+			return -ERANGE;
+	}
+	*ret = (int)v;
+	return 0;
+}
+
+static int cmp_tier(const void *a, const void *b)
+{
+	const struct cgt_tier *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static int load_tiers(const struct cgt_fs *fs, struct cgt_topology *t)
+{
+	struct dirent *de;
+	DIR *d;
+	int r;
+
+	r = cgt_fs_opendir(fs, TIER_DIR, &d);
+	if (r < 0)
+		return r;
+	while ((de = readdir(d))) {
+		char rel[128];
+		int id;
+
+		if (parse_tier_name(de->d_name, &id) < 0)
+			continue;
+		if (t->nr_tiers == CGT_MAX_TIERS) {
+			r = -E2BIG;
+			break;
+		}
+		snprintf(rel, sizeof(rel), TIER_DIR "/memory_tier%d/nodelist", id);
+		r = read_nodemask(fs, rel, &t->tiers[t->nr_tiers].nodes);
+		if (r < 0)
+			break;
+		t->tiers[t->nr_tiers].id = id;
+		t->nr_tiers++;
+	}
+	closedir(d);
+	if (r < 0)
+		return r;
+	qsort(t->tiers, (size_t)t->nr_tiers, sizeof(t->tiers[0]), cmp_tier);
+	return 0;
+}
+
+int cgt_topology_load(const struct cgt_fs *fs, struct cgt_topology *ret)
+{
+	struct cgt_topology *t;
+	int r;
+
+	if (!fs || !ret)
+		return -EINVAL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	r = read_nodemask(fs, NODE_DIR "/has_memory", &t->mem_nodes);
+	if (r == 0)
+		r = read_nodemask(fs, NODE_DIR "/has_cpu", &t->cpu_nodes);
+	if (r < 0)
+		goto out;
+	r = load_tiers(fs, t);
+	if (r == 0 && t->nr_tiers > 0) {
+		t->from_kernel = true;
+	} else if (r == -ENOENT || (r == 0 && t->nr_tiers == 0)) {
+		/* No memory tiering in this kernel: everything is one tier. */
+		t->nr_tiers = 1;
+		t->tiers[0].id = -1;
+		t->tiers[0].nodes = t->mem_nodes;
+		r = 0;
+	}
+	if (r == 0)
+		*ret = *t;
+out:
+	free(t);
+	return r;
+}
+
+int cgt_topology_tier_of(const struct cgt_topology *t, int node)
+{
+	for (int i = 0; i < t->nr_tiers; i++)
+		if (cgt_nodemask_test(&t->tiers[i].nodes, node))
+			return i;
+	return -ENOENT;
+}
+
+const struct cgt_nodemask *cgt_topology_fast_nodes(const struct cgt_topology *t)
+{
+	static const struct cgt_nodemask empty;
+
+	return t->nr_tiers > 0 ? &t->tiers[0].nodes : &empty;
+}

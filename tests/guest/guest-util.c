@@ -1,0 +1,571 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * guest-util.c - helpers shared by the in-guest test programs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <numa.h>
+#include <numaif.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgtier/fs.h"
+#include "cgtier/stat.h"
+#include "guest-util.h"
+
+#define THP_ENABLED "/sys/kernel/mm/transparent_hugepage/enabled"
+
+/* Pages per move_pages() call: bounds the page/node/status arrays. */
+#define MOVE_CHUNK 1024
+
+#define PAGEMAP_PRESENT (1ULL << 63)
+#define PAGEMAP_SWAPPED (1ULL << 62)
+#define PAGEMAP_PFN_MASK ((1ULL << 55) - 1)
+
+/* ---- reporting ------------------------------------------------------- */
+
+void gt_init(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+static void vprint(const char *prefix, const char *fmt, va_list ap)
+{
+	fputs(prefix, stdout);
+	vprintf(fmt, ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+void gt_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprint("", fmt, ap);
+	va_end(ap);
+}
+
+int gt_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprint("FAIL: ", fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+void gt_fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprint("FAIL: ", fmt, ap);
+	va_end(ap);
+	exit(GT_FAIL);
+}
+
+void gt_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprint("", fmt, ap);
+	va_end(ap);
+	exit(GT_SKIP);
+}
+
+/* Print "FAIL: <what>: <strerror>" and return @err (a negative errno). */
+static int fail_errno(int err, const char *what, const char *obj)
+{
+	printf("FAIL: %s %s: %s\n", what, obj, strerror(-err));
+	fflush(stdout);
+	return err;
+}
+
+/* ---- files ----------------------------------------------------------- */
+
+const struct cgt_fs *gt_fs(void)
+{
+	static struct cgt_fs fs;
+	static bool ready;
+
+	if (!ready) {
+		if (cgt_fs_init(&fs, "/"))
+			gt_fatal("cgt_fs_init(\"/\") failed");
+		ready = true;
+	}
+	return &fs;
+}
+
+int gt_read(const char *path, char *buf, size_t len)
+{
+	int ret = cgt_fs_read(gt_fs(), path, buf, len);
+
+	return ret < 0 ? fail_errno(ret, "cannot read", path) : ret;
+}
+
+int gt_read_u64(const char *path, uint64_t *ret)
+{
+	int err = cgt_fs_read_u64(gt_fs(), path, ret);
+
+	return err ? fail_errno(err, "cannot read a number from", path) : 0;
+}
+
+int gt_write(const char *path, const char *val)
+{
+	int err = cgt_fs_write(gt_fs(), path, val);
+
+	if (err) {
+		printf("FAIL: cannot write \"%s\" to %s: %s\n", val, path,
+		       strerror(-err));
+		fflush(stdout);
+	}
+	return err;
+}
+
+/* Read the flat-keyed file @path and find @key in it. */
+static int read_stat(const char *path, const char *key, uint64_t *ret)
+{
+	char *text;
+	int err;
+
+	text = malloc(CGT_FS_MAX_FILE);
+	if (!text)
+		return fail_errno(-ENOMEM, "no memory to read", path);
+	err = gt_read(path, text, CGT_FS_MAX_FILE);
+	if (err >= 0) {
+		err = cgt_stat_get(text, key, ret);
+		if (err)
+			gt_fail("no valid \"%s\" in %s (%s)", key, path,
+				strerror(-err));
+	}
+	free(text);
+	return err < 0 ? err : 0;
+}
+
+int gt_vmstat(const char *key, uint64_t *ret)
+{
+	return read_stat("/proc/vmstat", key, ret);
+}
+
+/* ---- memory ---------------------------------------------------------- */
+
+size_t gt_page_size(void)
+{
+	static size_t size;
+
+	if (!size) {
+		long sz = sysconf(_SC_PAGESIZE);
+
+		size = sz > 0 ? (size_t)sz : 4096;
+	}
+	return size;
+}
+
+int gt_thp_disable(void)
+{
+	char buf[256];
+	int err;
+
+	err = cgt_fs_exists(gt_fs(), THP_ENABLED);
+	if (err == -ENOENT) {
+		gt_msg("THP: not configured");
+		return 0;
+	}
+	err = gt_write(THP_ENABLED, "never");
+	if (err)
+		return err;
+	err = gt_read(THP_ENABLED, buf, sizeof(buf));
+	if (err < 0)
+		return err;
+	if (!strstr(buf, "[never]"))
+		return gt_fail("THP: wrote \"never\" to %s, it reads \"%s\"",
+			       THP_ENABLED, buf);
+	gt_msg("THP: %s", buf);
+	return 0;
+}
+
+void *gt_buf_alloc(size_t npages)
+{
+	void *buf;
+
+	buf = mmap(NULL, npages * gt_page_size(), PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED) {
+		gt_fail("mmap of %zu pages: %s", npages, strerror(errno));
+		return NULL;
+	}
+	return buf;
+}
+
+void gt_buf_free(void *buf, size_t npages)
+{
+	if (buf && munmap(buf, npages * gt_page_size()))
+		gt_msg("warning: munmap of %zu pages: %s", npages,
+		       strerror(errno));
+}
+
+static inline uint64_t pattern(uint64_t seed, size_t page, size_t word)
+{
+	return (seed * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)page << 20) ^ word;
+}
+
+void gt_buf_fill(void *buf, size_t npages, uint64_t seed)
+{
+	size_t words = gt_page_size() / sizeof(uint64_t);
+	uint64_t *w = buf;
+	size_t p, i;
+
+	for (p = 0; p < npages; p++)
+		for (i = 0; i < words; i++)
+			*w++ = pattern(seed, p, i);
+}
+
+size_t gt_buf_verify(const void *buf, size_t npages, uint64_t seed)
+{
+	size_t words = gt_page_size() / sizeof(uint64_t);
+	const uint64_t *w = buf;
+	size_t p, i, bad = 0;
+	bool page_bad;
+
+	for (p = 0; p < npages; p++) {
+		page_bad = false;
+		for (i = 0; i < words; i++, w++) {
+			if (*w == pattern(seed, p, i) || page_bad)
+				continue;
+			page_bad = true;
+			if (!bad)
+				gt_msg("first bad page %zu word %zu: expected %#llx, got %#llx",
+				       p, i,
+				       (unsigned long long)pattern(seed, p, i),
+				       (unsigned long long)*w);
+		}
+		bad += page_bad;
+	}
+	return bad;
+}
+
+int gt_lru_drain(void)
+{
+	void *page;
+	int status, err;
+
+	page = gt_buf_alloc(1);
+	if (!page)
+		return -ENOMEM;
+	memset(page, 1, gt_page_size());
+	err = gt_query_pages(page, 1, &status);
+	if (!err && status < 0)
+		err = gt_fail("scratch page for the LRU drain: status %d (%s)",
+			      status, strerror(-status));
+	if (!err)
+		err = gt_move_pages(page, 1, status, NULL);
+	gt_buf_free(page, 1);
+	return err;
+}
+
+/*
+ * One numa_move_pages() call over pages [@first, @first + @count) of @buf;
+ * @node < 0 queries.  Returns 0, or a negative errno (already reported).
+ */
+static int move_chunk(char *buf, size_t first, size_t count, int node,
+		      int *status)
+{
+	void *pages[MOVE_CHUNK];
+	int nodes[MOVE_CHUNK];
+	size_t i;
+	long ret;
+
+	for (i = 0; i < count; i++) {
+		pages[i] = buf + (first + i) * gt_page_size();
+		nodes[i] = node;
+	}
+	ret = numa_move_pages(0, count, pages, node < 0 ? NULL : nodes,
+			      status, MPOL_MF_MOVE);
+	if (ret < 0)
+		return fail_errno(-errno, "numa_move_pages",
+				  node < 0 ? "(query)" : "(move)");
+	/* > 0: pages the kernel could not migrate; status says which */
+	return 0;
+}
+
+/* Call move_chunk() for all of @buf, filling @status for every page. */
+static int move_all(void *buf, size_t npages, int node, int *status)
+{
+	size_t first, count;
+	int err;
+
+	for (first = 0; first < npages; first += count) {
+		count = npages - first;
+		if (count > MOVE_CHUNK)
+			count = MOVE_CHUNK;
+		err = move_chunk(buf, first, count, node, status + first);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int gt_move_pages(void *buf, size_t npages, int node, int *status)
+{
+	int *st = status;
+	size_t i, wrong = 0, first_wrong = 0;
+	int err;
+
+	if (!st) {
+		st = calloc(npages, sizeof(*st));
+		if (!st)
+			return fail_errno(-ENOMEM, "no memory for", "status");
+	}
+	err = move_all(buf, npages, node, st);
+	for (i = 0; !err && i < npages; i++) {
+		if (st[i] == node)
+			continue;
+		if (!wrong++)
+			first_wrong = i;
+	}
+	if (wrong)
+		err = gt_fail("move_pages to node %d: %zu of %zu pages not moved (first: page %zu, status %d)",
+			      node, wrong, npages, first_wrong,
+			      st[first_wrong]);
+	if (st != status)
+		free(st);
+	return err;
+}
+
+int gt_query_pages(void *buf, size_t npages, int *status)
+{
+	return move_all(buf, npages, -1, status);
+}
+
+int gt_count_pages(void *buf, size_t npages, struct gt_node_count *ret)
+{
+	int *status;
+	size_t i;
+	int err;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->pages = npages;
+	status = calloc(npages, sizeof(*status));
+	if (!status)
+		return fail_errno(-ENOMEM, "no memory for", "status");
+	err = gt_query_pages(buf, npages, status);
+	for (i = 0; !err && i < npages; i++) {
+		if (status[i] < 0) {
+			if (!ret->errors++)
+				ret->first_error = status[i];
+		} else if (status[i] < GT_MAX_NODES) {
+			ret->on_node[status[i]]++;
+		} else {
+			ret->other++;
+		}
+	}
+	free(status);
+	return err;
+}
+
+void gt_count_print(const char *label, const struct gt_node_count *c, int nr)
+{
+	char line[512];
+	size_t len;
+	int n;
+
+	len = (size_t)snprintf(line, sizeof(line), "%s: %zu pages:", label,
+			       c->pages);
+	for (n = 0; n < nr && n < GT_MAX_NODES && len < sizeof(line); n++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len,
+					" N%d=%zu", n, c->on_node[n]);
+	if (len < sizeof(line) && c->other)
+		len += (size_t)snprintf(line + len, sizeof(line) - len,
+					" other=%zu", c->other);
+	if (len < sizeof(line) && c->errors)
+		snprintf(line + len, sizeof(line) - len,
+			 " not-present/error=%zu (first: %s)", c->errors,
+			 strerror(-c->first_error));
+	gt_msg("%s", line);
+}
+
+/* pread exactly @len bytes at @off. */
+static int pread_full(int fd, void *buf, size_t len, off_t off)
+{
+	char *p = buf;
+	ssize_t n;
+
+	while (len) {
+		n = pread(fd, p, len, off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		p += n;
+		len -= (size_t)n;
+		off += n;
+	}
+	return 0;
+}
+
+/* Check pagemap entries and turn them into PFNs in place. */
+static int pagemap_to_pfns(uint64_t *ent, size_t npages)
+{
+	size_t i;
+
+	for (i = 0; i < npages; i++) {
+		if (!(ent[i] & PAGEMAP_PRESENT))
+			return gt_fail("pagemap: page %zu of %zu is not present (entry %#llx)",
+				       i, npages, (unsigned long long)ent[i]);
+		if (ent[i] & PAGEMAP_SWAPPED)
+			return gt_fail("pagemap: page %zu of %zu is swapped (entry %#llx)",
+				       i, npages, (unsigned long long)ent[i]);
+		ent[i] &= PAGEMAP_PFN_MASK;
+		if (!ent[i])
+			return gt_fail("pagemap: page %zu has PFN 0 (no CAP_SYS_ADMIN?)",
+				       i);
+	}
+	return 0;
+}
+
+int gt_pagemap_pfns(const void *buf, size_t npages, uint64_t *pfns)
+{
+	off_t off = (off_t)((uintptr_t)buf / gt_page_size() * sizeof(uint64_t));
+	int fd, err;
+
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail_errno(-errno, "cannot open", "/proc/self/pagemap");
+	err = pread_full(fd, pfns, npages * sizeof(*pfns), off);
+	close(fd);
+	if (err)
+		return fail_errno(err, "cannot read", "/proc/self/pagemap");
+	return pagemap_to_pfns(pfns, npages);
+}
+
+/* ---- cgroups --------------------------------------------------------- */
+
+int gt_cg_path(const char *name, const char *file, char *buf, size_t len)
+{
+	int n;
+
+	n = snprintf(buf, len, "%s%s%s%s%s", GT_CGROUP_ROOT, *name ? "/" : "",
+		     name, file ? "/" : "", file ? file : "");
+	if (n < 0 || (size_t)n >= len)
+		return gt_fail("cgroup path for \"%s\" too long", name);
+	return 0;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* rmdir @path, retrying for up to 2 s while it is busy. */
+static int rmdir_retry(const char *path)
+{
+	int tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		if (!rmdir(path) || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY)
+			break;
+		sleep_ms(20);
+	}
+	return fail_errno(-errno, "cannot remove cgroup", path);
+}
+
+int gt_cg_create(const char *name)
+{
+	char path[PATH_MAX];
+	int err;
+
+	err = gt_cg_path(name, NULL, path, sizeof(path));
+	if (err)
+		return err;
+	if (!mkdir(path, 0755))
+		return 0;
+	if (errno != EEXIST)
+		return fail_errno(-errno, "cannot create cgroup", path);
+	gt_msg("cgroup %s exists (left over?): removing it", path);
+	err = rmdir_retry(path);
+	if (err)
+		return err;
+	if (mkdir(path, 0755))
+		return fail_errno(-errno, "cannot create cgroup", path);
+	return 0;
+}
+
+int gt_cg_enter(const char *name, pid_t pid)
+{
+	char path[PATH_MAX], val[32];
+	int err;
+
+	err = gt_cg_path(name, "cgroup.procs", path, sizeof(path));
+	if (err)
+		return err;
+	snprintf(val, sizeof(val), "%d", pid ? (int)pid : (int)getpid());
+	return gt_write(path, val);
+}
+
+int gt_cg_destroy(const char *name)
+{
+	char path[PATH_MAX];
+	int err;
+
+	err = gt_cg_path(name, NULL, path, sizeof(path));
+	if (err)
+		return err;
+	return rmdir_retry(path);
+}
+
+int gt_cg_stat(const char *name, const char *file, const char *key,
+	       uint64_t *ret)
+{
+	char path[PATH_MAX];
+	int err;
+
+	err = gt_cg_path(name, file, path, sizeof(path));
+	if (err)
+		return err;
+	return read_stat(path, key, ret);
+}
+
+int gt_cg_numa_stat(const char *name, const char *key, uint64_t *ret, int nr)
+{
+	char path[PATH_MAX];
+	char *text;
+	int err;
+
+	err = gt_cg_path(name, "memory.numa_stat", path, sizeof(path));
+	if (err)
+		return err;
+	text = malloc(CGT_FS_MAX_FILE);
+	if (!text)
+		return fail_errno(-ENOMEM, "no memory to read", path);
+	err = gt_read(path, text, CGT_FS_MAX_FILE);
+	if (err >= 0) {
+		err = cgt_numa_stat_get(text, key, ret, nr);
+		if (err)
+			gt_fail("no valid \"%s\" in %s (%s)", key, path,
+				strerror(-err));
+	}
+	free(text);
+	return err < 0 ? err : 0;
+}
+
+/*
+ * ---- end of the basic-suite helpers ------------------------------------
+ * Helpers for t_promote, t_demote and t_damon go below this line.
+ */

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * guest-util.h - helpers shared by the in-guest test programs.
+ *
+ * Each guest program is one TAP test (see tests/guest/lib.sh): exit status
+ * 0 = pass, GT_SKIP = skip (the last output line is the reason), anything
+ * else = fail.  Everything goes to stdout, line-buffered, and becomes TAP
+ * diagnostics, so helpers print what they measured and, on failure, what
+ * was expected and what was seen.
+ *
+ * Helpers that can fail return 0 or a negative errno and have already
+ * printed a "FAIL: ..." line; callers only propagate the error and clean up.
+ * These programs run only inside the testbed guest: gt_thp_disable() and the
+ * cgroup helpers write to the guest's /sys.
+ */
+#ifndef CGTIER_GUEST_UTIL_H
+#define CGTIER_GUEST_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdnoreturn.h>
+#include <sys/types.h>
+
+#include "cgtier/fs.h"
+
+#define GT_PASS 0
+#define GT_FAIL 1
+#define GT_SKIP 77
+
+/* Nodes a per-node count keeps; the testbed has 2, leave room for more. */
+#define GT_MAX_NODES 64
+
+#define GT_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+/* ---- reporting ------------------------------------------------------- */
+
+/* Line-buffer stdout, so output stays in order across fork(). */
+void gt_init(void);
+
+/* Print one diagnostic line. */
+void gt_msg(const char *fmt, ...) GT_PRINTF(1, 2);
+
+/* Print "FAIL: <msg>" and return -EINVAL, for `return gt_fail(...)`. */
+int gt_fail(const char *fmt, ...) GT_PRINTF(1, 2);
+
+/* Print "FAIL: <msg>" and exit(GT_FAIL): only where nothing needs undoing. */
+noreturn void gt_fatal(const char *fmt, ...) GT_PRINTF(1, 2);
+
+/* Print the skip reason as the last line and exit(GT_SKIP). */
+noreturn void gt_skip(const char *fmt, ...) GT_PRINTF(1, 2);
+
+/* Map a helper's return value (0 or negative) to an exit status. */
+static inline int gt_exit_status(int err)
+{
+	return err ? GT_FAIL : GT_PASS;
+}
+
+/* ---- files ----------------------------------------------------------- */
+
+/* The live file system root ("/") for the cgt_fs_* functions. */
+const struct cgt_fs *gt_fs(void);
+
+/* cgt_fs_read/read_u64/write that print a FAIL line naming the file. */
+int gt_read(const char *path, char *buf, size_t len);
+int gt_read_u64(const char *path, uint64_t *ret);
+int gt_write(const char *path, const char *val);
+
+/* Read counter @key of /proc/vmstat. */
+int gt_vmstat(const char *key, uint64_t *ret);
+
+/* ---- memory ---------------------------------------------------------- */
+
+/* The base page size. */
+size_t gt_page_size(void);
+
+/*
+ * Set /sys/kernel/mm/transparent_hugepage/enabled to "never" and check it
+ * took, so every page of a test buffer is a 4 KiB page.  A kernel without
+ * THP (no such file) is fine.
+ */
+int gt_thp_disable(void);
+
+/* mmap @npages anonymous private pages (not yet touched); NULL on failure. */
+void *gt_buf_alloc(size_t npages);
+void gt_buf_free(void *buf, size_t npages);
+
+/* Write a pattern derived from (@seed, page index, word) to every word. */
+void gt_buf_fill(void *buf, size_t npages, uint64_t seed);
+
+/*
+ * Check the pattern of gt_buf_fill(); returns the number of bad pages and
+ * prints the first bad word.
+ */
+size_t gt_buf_verify(const void *buf, size_t npages, uint64_t seed);
+
+/*
+ * Drain every CPU's LRU add cache, so freshly faulted pages are on the LRU
+ * (page_idle skips pages that are not).  move_pages() with a target does
+ * lru_cache_disable(); this moves one scratch page to its own node.
+ */
+int gt_lru_drain(void);
+
+/*
+ * Move the pages of @buf to @node with numa_move_pages() in chunks.
+ * @status (may be NULL) receives each page's node or negative errno.
+ * Fails if the call fails or any page did not end up on @node.
+ */
+int gt_move_pages(void *buf, size_t npages, int node, int *status);
+
+/* Where the pages of @buf are (move_pages with nodes = NULL). */
+int gt_query_pages(void *buf, size_t npages, int *status);
+
+struct gt_node_count {
+	size_t pages;                 /* pages asked about */
+	size_t on_node[GT_MAX_NODES]; /* pages per node */
+	size_t other;                 /* on a node >= GT_MAX_NODES */
+	size_t errors;                /* negative status (-ENOENT, ...) */
+	int first_error;              /* the first negative status, or 0 */
+};
+
+/* Query @buf and count its pages per node. */
+int gt_count_pages(void *buf, size_t npages, struct gt_node_count *ret);
+
+/* Print "<label>: N0=a N1=b errors=c (first -ENOENT)" for nodes < @nr. */
+void gt_count_print(const char *label, const struct gt_node_count *c, int nr);
+
+/* Read the PFN of every page of @buf from /proc/self/pagemap; all must be
+ * present, not swapped, and have a non-zero PFN (needs CAP_SYS_ADMIN). */
+int gt_pagemap_pfns(const void *buf, size_t npages, uint64_t *pfns);
+
+/* ---- cgroups (cgroup2 at /sys/fs/cgroup) ----------------------------- */
+
+#define GT_CGROUP_ROOT "/sys/fs/cgroup"
+
+/* "/sys/fs/cgroup/<name>[/<file>]" into @buf. */
+int gt_cg_path(const char *name, const char *file, char *buf, size_t len);
+
+/* Create /sys/fs/cgroup/<name>; a leftover from an earlier test is removed. */
+int gt_cg_create(const char *name);
+
+/* Move @pid (0 = the caller) into cgroup @name ("" = the root). */
+int gt_cg_enter(const char *name, pid_t pid);
+
+/* Remove cgroup @name, retrying while it is still busy (dying tasks). */
+int gt_cg_destroy(const char *name);
+
+/* Read flat-keyed @key of cgroup @name's @file (memory.stat, ...). */
+int gt_cg_stat(const char *name, const char *file, const char *key,
+	       uint64_t *ret);
+
+/* Read @key of cgroup @name's memory.numa_stat into @ret[0..@nr-1]. */
+int gt_cg_numa_stat(const char *name, const char *key, uint64_t *ret, int nr);
+
+/*
+ * ---- end of the basic-suite helpers ------------------------------------
+ * Helpers for t_promote, t_demote and t_damon go below this line.
+ */
+
+#endif /* CGTIER_GUEST_UTIL_H */

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* test-topology.c - memory tiers from fixture sysfs trees. */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "cgtier/topology.h"
+#include "unit.h"
+
+static void load(const char *scenario, struct cgt_topology *t)
+{
+	struct cgt_fs fs;
+
+	assert_int_equal(cgt_fs_init(&fs, fixture(scenario)), 0);
+	assert_int_equal(cgt_topology_load(&fs, t), 0);
+}
+
+static void assert_nodes(const struct cgt_nodemask *m, const char *want)
+{
+	char buf[64];
+
+	assert_int_equal(cgt_nodemask_format(m, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, want);
+}
+
+static void test_hmat(void **state)
+{
+	struct cgt_topology t;
+
+	load("hmat", &t);
+	assert_true(t.from_kernel);
+	assert_int_equal(t.nr_tiers, 2);
+	assert_int_equal(t.tiers[0].id, 4);
+	assert_nodes(&t.tiers[0].nodes, "0");
+	assert_true(t.tiers[1].id > 4);
+	assert_nodes(&t.tiers[1].nodes, "1");
+	assert_nodes(&t.mem_nodes, "0-1");
+	assert_nodes(&t.cpu_nodes, "0");
+	assert_nodes(cgt_topology_fast_nodes(&t), "0");
+	assert_int_equal(cgt_topology_tier_of(&t, 0), 0);
+	assert_int_equal(cgt_topology_tier_of(&t, 1), 1);
+	assert_int_equal(cgt_topology_tier_of(&t, 2), -ENOENT);
+}
+
+static void test_nvdimm(void **state)
+{
+	struct cgt_topology t;
+
+	load("nvdimm", &t);
+	assert_int_equal(t.nr_tiers, 2);
+	assert_int_equal(t.tiers[0].id, 4);
+	assert_int_equal(t.tiers[1].id, 22);
+	assert_nodes(&t.tiers[1].nodes, "1");
+}
+
+static void test_three_tiers_sorted(void **state)
+{
+	struct cgt_topology t;
+
+	load("three-tier", &t);
+	assert_int_equal(t.nr_tiers, 3);
+	/* memory_tier9 sorts between 4 and 22 although "9" > "22" as text */
+	assert_int_equal(t.tiers[0].id, 4);
+	assert_int_equal(t.tiers[1].id, 9);
+	assert_int_equal(t.tiers[2].id, 22);
+	assert_nodes(&t.tiers[0].nodes, "0-1");
+	assert_nodes(&t.tiers[1].nodes, "2");
+	assert_nodes(&t.tiers[2].nodes, "3");
+	assert_int_equal(cgt_topology_tier_of(&t, 3), 2);
+}
+
+static void test_one_tier(void **state)
+{
+	struct cgt_topology t;
+
+	load("one-tier", &t);
+	assert_true(t.from_kernel);
+	assert_int_equal(t.nr_tiers, 1);
+	assert_nodes(cgt_topology_fast_nodes(&t), "0-1");
+}
+
+static void test_no_tiering_synthesises_one_tier(void **state)
+{
+	struct cgt_topology t;
+
+	load("no-tiering", &t);
+	assert_false(t.from_kernel);
+	assert_int_equal(t.nr_tiers, 1);
+	assert_int_equal(t.tiers[0].id, -1);
+	assert_nodes(&t.tiers[0].nodes, "0");
+}
+
+static void test_errors(void **state)
+{
+	struct cgt_topology t;
+	struct cgt_fs fs;
+
+	t.nr_tiers = 99;
+	assert_int_equal(cgt_fs_init(&fs, fixture("bad-nodelist")), 0);
+	assert_int_equal(cgt_topology_load(&fs, &t), -EINVAL);
+	assert_int_equal(t.nr_tiers, 99);
+	assert_int_equal(cgt_fs_init(&fs, fixture("does-not-exist")), 0);
+	assert_int_equal(cgt_topology_load(&fs, &t), -ENOENT);
+	assert_int_equal(cgt_topology_load(NULL, &t), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hmat),
+		cmocka_unit_test(test_nvdimm),
+		cmocka_unit_test(test_three_tiers_sorted),
+		cmocka_unit_test(test_one_tier),
+		cmocka_unit_test(test_no_tiering_synthesises_one_tier),
+		cmocka_unit_test(test_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
