@@ -2,6 +2,8 @@
 /*
  * guest-util.c - helpers shared by the in-guest test programs.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -569,3 +571,108 @@ int gt_cg_numa_stat(const char *name, const char *key, uint64_t *ret, int nr)
  * ---- end of the basic-suite helpers ------------------------------------
  * Helpers for t_promote, t_demote and t_damon go below this line.
  */
+
+/* --- tiering and DAMON helpers --- */
+
+#include "cgtier/nodemask.h"
+#include "cgtier/topology.h"
+
+void gt_sleep_ms(long ms)
+{
+	sleep_ms(ms);
+}
+
+static double clock_seconds(clockid_t id)
+{
+	struct timespec ts;
+
+	if (clock_gettime(id, &ts))
+		gt_fatal("clock_gettime(%d): %s", (int)id, strerror(errno));
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double gt_now(void)
+{
+	return clock_seconds(CLOCK_MONOTONIC);
+}
+
+double gt_cpu_time(void)
+{
+	return clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
+}
+
+int gt_knob_set(struct gt_knob *k, const char *path, const char *val)
+{
+	int ret;
+
+	if (!k->path) {
+		ret = gt_read(path, k->old, sizeof(k->old));
+		if (ret < 0)
+			return ret;
+		k->path = path;
+	}
+	ret = gt_write(path, val);
+	if (!ret)
+		gt_msg("%s: %s (was %s)", path, val, k->old);
+	return ret;
+}
+
+void gt_knob_restore(struct gt_knob *k)
+{
+	if (!k->path)
+		return;
+	if (gt_write(k->path, k->old))
+		gt_msg("warning: %s not restored to %s", k->path, k->old);
+	k->path = NULL;
+}
+
+int gt_check_tiers(int fast, int slow)
+{
+	struct cgt_topology *topo;
+	int tf, ts, err = 0;
+
+	topo = malloc(sizeof(*topo));
+	if (!topo)
+		return fail_errno(-ENOMEM, "no memory for", "the topology");
+	err = cgt_topology_load(gt_fs(), topo);
+	if (err) {
+		fail_errno(err, "cannot load", "the memory tier topology");
+		goto out;
+	}
+	tf = cgt_topology_tier_of(topo, fast);
+	ts = cgt_topology_tier_of(topo, slow);
+	if (tf < 0 || ts < 0 || !topo->from_kernel) {
+		gt_msg("node %d or node %d has no memory tier", fast, slow);
+		err = GT_SKIP;
+		goto out;
+	}
+	gt_msg("node %d: memory_tier%d, node %d: memory_tier%d", fast,
+	       topo->tiers[tf].id, slow, topo->tiers[ts].id);
+	if (ts <= tf) {
+		gt_msg("node %d is not in a lower tier than node %d: no demotion target",
+		       slow, fast);
+		err = GT_SKIP;
+	}
+out:
+	free(topo);
+	return err;
+}
+
+int gt_node_free(int node, uint64_t *ret)
+{
+	char path[96], text[4096];
+	unsigned long long kb;
+	const char *line;
+	int len;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/meminfo",
+		 node);
+	len = gt_read(path, text, sizeof(text));
+	if (len < 0)
+		return len;
+	line = strstr(text, "MemFree:");
+	if (!line || sscanf(line, "MemFree: %llu kB", &kb) != 1)
+		return gt_fail("no \"MemFree: N kB\" in %s", path);
+	*ret = kb * 1024;
+	return 0;
+}

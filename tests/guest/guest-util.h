@@ -157,4 +157,37 @@ int gt_cg_numa_stat(const char *name, const char *key, uint64_t *ret, int nr);
  * Helpers for t_promote, t_demote and t_damon go below this line.
  */
 
+/* --- tiering and DAMON helpers --- */
+
+/* Sleep @ms milliseconds (restarted after signals). */
+void gt_sleep_ms(long ms);
+
+/* Seconds of CLOCK_MONOTONIC, and of the calling process's CPU time. */
+double gt_now(void);
+double gt_cpu_time(void);
+
+/*
+ * A sysctl or sysfs knob that a test sets and must put back: gt_knob_set()
+ * saves the old value (once) and writes @val; gt_knob_restore() writes the
+ * saved value back, if any, and is safe to call on a knob never set.
+ */
+struct gt_knob {
+	const char *path; /* NULL until saved */
+	char old[64];
+};
+
+int gt_knob_set(struct gt_knob *k, const char *path, const char *val);
+void gt_knob_restore(struct gt_knob *k);
+
+/*
+ * Check that node @slow sits in a lower memory tier than node @fast (so the
+ * kernel can demote from @fast to @slow) and print both tiers.  Returns 0,
+ * GT_SKIP if the topology has no such tiers (reason printed last), or a
+ * negative errno if the topology cannot be read.
+ */
+int gt_check_tiers(int fast, int slow);
+
+/* "MemFree" of /sys/devices/system/node/node<node>/meminfo, in bytes. */
+int gt_node_free(int node, uint64_t *ret);
+
 #endif /* CGTIER_GUEST_UTIL_H */

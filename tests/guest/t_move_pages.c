@@ -6,6 +6,8 @@
  * must still hold its pattern and a status query must find every page on
  * the target node (exact count).
  */
+#include "config.h"
+
 #include <numa.h>
 #include <stdio.h>
 #include <string.h>

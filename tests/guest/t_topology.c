@@ -8,6 +8,8 @@
  *
  * Usage: t_topology [--print]   (--print: only print, for the demo)
  */
+#include "config.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
