@@ -7,8 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <numa.h>
-#include <numaif.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +17,9 @@
 #include <unistd.h>
 
 #include "cgtier/fs.h"
+#include "cgtier/mempolicy.h"
 #include "cgtier/stat.h"
+#include "cgtier/topology.h"
 #include "guest-util.h"
 
 #define THP_ENABLED "/sys/kernel/mm/transparent_hugepage/enabled"
@@ -276,7 +276,7 @@ int gt_lru_drain(void)
 }
 
 /*
- * One numa_move_pages() call over pages [@first, @first + @count) of @buf;
+ * One move_pages(2) call over pages [@first, @first + @count) of @buf;
  * @node < 0 queries.  Returns 0, or a negative errno (already reported).
  */
 static int move_chunk(char *buf, size_t first, size_t count, int node,
@@ -291,10 +291,10 @@ static int move_chunk(char *buf, size_t first, size_t count, int node,
 		pages[i] = buf + (first + i) * gt_page_size();
 		nodes[i] = node;
 	}
-	ret = numa_move_pages(0, count, pages, node < 0 ? NULL : nodes,
-			      status, MPOL_MF_MOVE);
+	ret = cgt_move_pages(0, count, pages, node < 0 ? NULL : nodes,
+			     status, MPOL_MF_MOVE);
 	if (ret < 0)
-		return fail_errno(-errno, "numa_move_pages",
+		return fail_errno((int)ret, "move_pages",
 				  node < 0 ? "(query)" : "(move)");
 	/* > 0: pages the kernel could not migrate; status says which */
 	return 0;
@@ -567,6 +567,26 @@ int gt_cg_numa_stat(const char *name, const char *key, uint64_t *ret, int nr)
 	return err < 0 ? err : 0;
 }
 
+int gt_require_nodes(int max_node)
+{
+	struct cgt_topology topo;
+	char buf[64] = "?";
+	int err, node;
+
+	err = cgt_topology_load(gt_fs(), &topo);
+	if (err)
+		return fail_errno(err, "cannot read the NUMA topology under", "/sys");
+	for (node = 0; node <= max_node; node++) {
+		if (!cgt_nodemask_test(&topo.mem_nodes, node)) {
+			cgt_nodemask_format(&topo.mem_nodes, buf, sizeof(buf));
+			gt_fail("expected memory on nodes 0-%d, has_memory is \"%s\"",
+				max_node, buf);
+			return -ENODEV;
+		}
+	}
+	return 0;
+}
+
 /*
  * ---- end of the basic-suite helpers ------------------------------------
  * Helpers for t_promote, t_demote and t_damon go below this line.
@@ -675,4 +695,9 @@ int gt_node_free(int node, uint64_t *ret)
 		return gt_fail("no \"MemFree: N kB\" in %s", path);
 	*ret = kb * 1024;
 	return 0;
+}
+
+int gt_vmstat_refresh(void)
+{
+	return gt_write("/proc/sys/vm/stat_refresh", "1");
 }

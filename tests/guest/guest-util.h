@@ -152,6 +152,9 @@ int gt_cg_stat(const char *name, const char *file, const char *key,
 /* Read @key of cgroup @name's memory.numa_stat into @ret[0..@nr-1]. */
 int gt_cg_numa_stat(const char *name, const char *key, uint64_t *ret, int nr);
 
+/* Check that nodes 0..@max_node all have memory; 0 or -ENODEV (reported). */
+int gt_require_nodes(int max_node);
+
 /*
  * ---- end of the basic-suite helpers ------------------------------------
  * Helpers for t_promote, t_demote and t_damon go below this line.
@@ -186,6 +189,13 @@ void gt_knob_restore(struct gt_knob *k);
  * negative errno if the topology cannot be read.
  */
 int gt_check_tiers(int fast, int slow);
+
+/*
+ * Fold every CPU's pending vmstat deltas into the global counters (write
+ * /proc/sys/vm/stat_refresh), so node counters such as pgpromote_success and
+ * pgdemote_* read exactly.  Call it before reading /proc/vmstat.
+ */
+int gt_vmstat_refresh(void);
 
 /* "MemFree" of /sys/devices/system/node/node<node>/meminfo, in bytes. */
 int gt_node_free(int node, uint64_t *ret);

@@ -13,14 +13,13 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <numa.h>
-#include <numaif.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgtier/mempolicy.h"
 #include "guest-util.h"
 
 #define CGROUP "cgtier-t-memcg-numa"
@@ -46,9 +45,11 @@ static int bind_to_node(void *buf, size_t len, int node)
 {
 	unsigned long mask = 1UL << node;
 
-	if (mbind(buf, len, MPOL_BIND, &mask, sizeof(mask) * 8, 0))
+	int err = cgt_mbind(buf, len, MPOL_BIND, &mask, sizeof(mask) * 8, 0);
+
+	if (err)
 		return gt_fail("child: mbind(MPOL_BIND, node %d): %s", node,
-			       strerror(errno));
+			       strerror(-err));
 	return 0;
 }
 
@@ -182,9 +183,8 @@ int main(void)
 	int err, err2;
 
 	gt_init();
-	if (numa_available() < 0 || numa_max_node() < SLOW_NODE)
-		gt_fatal("expected NUMA nodes 0 and 1, numa_max_node() = %d",
-			 numa_available() < 0 ? -1 : numa_max_node());
+	if (gt_require_nodes(SLOW_NODE))
+		return GT_FAIL;
 	if (gt_thp_disable())
 		return GT_FAIL;
 	if (gt_cg_create(CGROUP))

@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <numa.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -97,9 +96,8 @@ int main(void)
 	int err;
 
 	gt_init();
-	if (numa_available() < 0 || numa_max_node() < 1)
-		gt_fatal("expected NUMA nodes 0 and 1, numa_max_node() = %d",
-			 numa_available() < 0 ? -1 : numa_max_node());
+	if (gt_require_nodes(1))
+		return GT_FAIL;
 	err = gt_thp_disable();
 	if (err)
 		return GT_FAIL;

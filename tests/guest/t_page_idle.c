@@ -8,11 +8,12 @@
  * one, writes in round two) and expects exactly 8192 young pages in the
  * first half and 8192 idle ones in the second.
  *
- * Two details make the count exact rather than approximate: fresh pages sit
- * in per-CPU LRU caches, where page_idle ignores them, so the caches are
- * drained first; and page_idle clears the accessed bits without flushing
- * the TLB, so an mprotect() round trip flushes it before the touch (as on
- * hardware, an access through a cached translation does not set the bit).
+ * Two precautions keep the exact count from depending on timing (the test
+ * passed without them in the testbed, but nothing there guarantees it):
+ * fresh pages can sit in per-CPU LRU caches, where page_idle ignores them,
+ * so the caches are drained first; and page_idle clears the accessed bits
+ * without flushing the TLB, so an mprotect() round trip flushes it before
+ * the touch (an access through a cached translation does not set the bit).
  */
 #include "config.h"
 

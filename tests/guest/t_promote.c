@@ -60,6 +60,9 @@ static int read_counters(uint64_t *val)
 	size_t i;
 	int err;
 
+	err = gt_vmstat_refresh();
+	if (err)
+		return err;
 	for (i = 0; i < NR_COUNTERS; i++) {
 		err = gt_vmstat(counters[i], &val[i]);
 		if (err)

@@ -8,6 +8,7 @@ dump() {
 	done
 }
 echo never >/sys/kernel/mm/transparent_hugepage/enabled
+echo 0 >/proc/sys/kernel/numa_balancing
 dump /sys/devices/system/node/has_memory /sys/devices/system/node/has_cpu \
 	/sys/devices/virtual/memory_tiering/memory_tier*/nodelist
 note "$(ls /sys/devices/virtual/memory_tiering)"
