@@ -701,3 +701,20 @@ int gt_vmstat_refresh(void)
 {
 	return gt_write("/proc/sys/vm/stat_refresh", "1");
 }
+
+int gt_tlb_flush(void)
+{
+	size_t pg = gt_page_size(), len = 64 * pg;
+	char *scratch;
+
+	scratch = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (scratch == MAP_FAILED)
+		return fail_errno(-errno, "cannot mmap", "the TLB-flush scratch");
+	/* fault in both ends, so the unmap spans 64 pages */
+	((volatile char *)scratch)[0] = 1;
+	((volatile char *)scratch)[len - pg] = 1;
+	if (munmap(scratch, len))
+		return fail_errno(-errno, "cannot munmap", "the TLB-flush scratch");
+	return 0;
+}

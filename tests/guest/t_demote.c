@@ -8,19 +8,24 @@
  *
  * This process joins cgroup COLD_CG and writes a 128 MiB buffer on node 0,
  * then leaves it cold.  A child in the root cgroup, bound to node 0 with
- * MPOL_BIND, writes more memory than node 0 has free, so kswapd and direct
- * reclaim on node 0 must make room: the oldest pages there, the cold buffer,
- * go to node 1.  Expected: pgdemote_kswapd + pgdemote_direct grown by at
- * least the cold pages found on node 1, at least COLD_MIN_PCT% of the cold
- * pages on node 1, their contents intact, and COLD_CG's memory.stat and
- * memory.numa_stat telling the same story.  NUMA balancing is off during
- * the test, so nothing promotes the pages back.
+ * MPOL_BIND, writes node 0's free memory plus PRESSURE_EXTRA and keeps
+ * reading what it wrote, so kswapd and direct reclaim on node 0 must make
+ * room and the child's pages stay referenced: the cold buffer is what
+ * reclaim finds to demote.  (A child that writes its pages only once is
+ * aged exactly like the cold buffer: reclaim then demotes the child's own
+ * pages, scanning each memcg in proportion to its size, and measured 0 of
+ * the 32768 cold pages demoted.)
+ *
+ * Expected: pgdemote_kswapd + pgdemote_direct grown by at least the cold
+ * pages found on node 1, at least COLD_MIN_PCT% of the cold pages on node
+ * 1, their contents intact, and COLD_CG's memory.stat and memory.numa_stat
+ * telling the same story.  NUMA balancing is off during the test, so
+ * nothing promotes the pages back.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <inttypes.h>
-#include <numaif.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,6 +35,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgtier/mempolicy.h"
 #include "guest-util.h"
 
 #define FAST_NODE 0
@@ -45,9 +51,12 @@
 #define PRESSURE_CHUNK (8ULL << 20)
 #define PRESSURE_WALL_CAP_S 240.0
 
-/* Pass: at least this share of the cold pages demoted (measured: see the
- * report; the margin covers pages reclaim skips or activates). */
-#define COLD_MIN_PCT 75
+/*
+ * Pass: at least this share of the cold pages demoted.  Measured 32768 of
+ * 32768 in 8 of 8 runs, with about 49000 pages demoted in all; the margin
+ * covers cold pages reclaim skips (isolated, locked) when the pressure ends.
+ */
+#define COLD_MIN_PCT 90
 
 #define NUMA_BALANCING "/proc/sys/kernel/numa_balancing"
 #define DEMOTION_ENABLED "/sys/kernel/mm/numa/demotion_enabled"
@@ -119,6 +128,7 @@ static int pressure_child(int fd)
 	unsigned long sum = 0;
 	ssize_t n;
 	char *mem;
+	int err;
 
 	n = read_full(fd, &bytes, sizeof(bytes));
 	if (n == 0)
@@ -130,9 +140,10 @@ static int pressure_child(int fd)
 	}
 	if (gt_cg_enter("", 0))
 		return GT_FAIL;
-	if (set_mempolicy(MPOL_BIND, &mask, sizeof(mask) * 8)) {
+	err = cgt_set_mempolicy(MPOL_BIND, &mask, sizeof(mask) * 8);
+	if (err) {
 		gt_fail("pressure child: set_mempolicy(MPOL_BIND, node %d): %s",
-			FAST_NODE, strerror(errno));
+			FAST_NODE, strerror(-err));
 		return GT_FAIL;
 	}
 	mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE,

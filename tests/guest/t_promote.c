@@ -31,8 +31,13 @@
 #define HOT_PAGES (BUF_PAGES / 4)
 #define SEED 0x70726f6dULL
 
-/* Pass: >= HOT_MIN_PCT% of the hot pages and COLD_MIN_PCT% of the cold ones
- * where they belong. */
+/*
+ * Pass: >= HOT_MIN_PCT% of the hot pages and COLD_MIN_PCT% of the cold ones
+ * where they belong.  Measured: 4096 of 4096 hot pages promoted after
+ * 1.5-2.5 s of CPU time (once the loop stopped at 3705, past 90%), no cold
+ * page promoted, pgpromote_success and numa_hint_faults +4096,
+ * numa_pte_updates +16384.
+ */
 #define HOT_MIN_PCT 90
 #define COLD_MIN_PCT 90
 

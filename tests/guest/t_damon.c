@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * t_damon - DAMON-based tiering in the guest: migrate_cold, then migrate_hot.
+ *
+ * One kdamond with the physical-address operations monitors all guest
+ * System RAM; its single scheme carries a memcg filter on cgroup DAMON_CG
+ * with `matching` N (6.12 filters exclude what they match, see
+ * __damos_pa_filter_out() in mm/damon/paddr.c, so N keeps only that memcg's
+ * pages).
+ *
+ * Phase 1: this process, in DAMON_CG, leaves a 64 MiB buffer idle on node
+ * 0 under `migrate_cold` (target node 1, nr_accesses 0..0, age >= COLD_AGE
+ * aggregation intervals).  Expected: at least COLD_MIN_PCT% of it on node 1
+ * within COLD_WAIT_S, while a 16 MiB control buffer charged to the root
+ * cgroup stays on node 0 (the filter works).
+ *
+ * Phase 2: the scheme becomes `migrate_hot` (target node 0, accessed in at
+ * least HOT_MIN_NR_ACCESSES of the 20 samples of an aggregation interval,
+ * for at least HOT_AGE intervals) and the process reads the first quarter
+ * of the buffer continuously.  Expected: at least HOT_MIN_PCT% of those
+ * pages back on node 0 within HOT_WAIT_S, and at most IDLE_BACK_MAX_PCT% of
+ * the untouched three quarters dragged along (DAMON's region granularity:
+ * the age requirement gives it time to split regions at the hot set's edge).
+ * Each pass over the hot set ends with gt_tlb_flush(): under TCG the hot set
+ * would otherwise stay TLB-resident and its accessed bits, once DAMON clears
+ * them, would not be set again (see guest-util.h).
+ *
+ * Both phases check the scheme's statistics (after update_schemes_stats):
+ * nr_tried >= nr_applied > 0 and sz_applied covering the pages that moved.
+ * The kdamond is turned off and removed on every path.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guest-util.h"
+
+#define FAST_NODE 0
+#define SLOW_NODE 1
+#define NR_NODES 2
+
+#define DAMON_CG "t_damon"
+#define BUF_PAGES 16384			/* 64 MiB, in DAMON_CG */
+#define HOT_PAGES (BUF_PAGES / 4)
+#define CTL_PAGES 4096			/* 16 MiB, in the root cgroup */
+#define SEED 0x64616d6fULL
+#define CTL_SEED 0x6374726cULL
+
+/* Monitoring: 5 ms samples, 100 ms aggregation, 10..1000 regions. */
+#define SAMPLE_US 5000
+#define AGGR_US 100000
+#define UPDATE_US 1000000
+#define MIN_REGIONS 10
+#define MAX_REGIONS 1000
+
+/*
+ * Phase 1: idle for 2 s (20 aggregation intervals) is cold.  Measured:
+ * 16384 of 16384 pages on node 1 after 2.6-3.1 s, in every run.
+ */
+#define COLD_AGE 20
+#define COLD_WAIT_S 120.0
+#define COLD_STOP_PCT 99
+#define COLD_MIN_PCT 90
+
+/*
+ * Phase 2: accessed in half the samples of an interval, for 10 intervals,
+ * is hot.  Measured: 96.6-100% of the hot pages back after 2.5-7 s, 0-46
+ * idle pages along (6 runs).  With nr_accesses >= 2 and no age, the first
+ * coarse region (~100 MiB) to see a sample of the hot set came back whole:
+ * 83-99% of the idle pages along.
+ */
+#define HOT_MIN_NR_ACCESSES 10
+#define HOT_AGE 10
+#define HOT_WAIT_S 120.0
+#define HOT_STOP_PCT 95
+#define HOT_MIN_PCT 90
+#define IDLE_BACK_MAX_PCT 10
+
+#define CHECK_EVERY_S 0.5
+
+#define NUMA_BALANCING "/proc/sys/kernel/numa_balancing"
+#define DAMON_ADMIN "/sys/kernel/mm/damon/admin"
+#define KDAMONDS DAMON_ADMIN "/kdamonds"
+#define KDAMOND KDAMONDS "/0"
+#define CTX KDAMOND "/contexts/0"
+#define SCHEME CTX "/schemes/0"
+#define ULONG_MAX_STR "18446744073709551615"
+
+struct damos_stats {
+	uint64_t nr_tried, sz_tried, nr_applied, sz_applied, qt_exceeds;
+};
+
+/* ---- DAMON sysfs ------------------------------------------------------ */
+
+/* Write @val to DAMON file @path, retrying while the sysfs lock is busy. */
+static int damon_write(const char *path, const char *val)
+{
+	int tries, err = 0;
+
+	for (tries = 0; tries < 100; tries++) {
+		err = cgt_fs_write(gt_fs(), path, val);
+		if (err != -EBUSY)
+			break;
+		gt_sleep_ms(20);
+	}
+	if (err)
+		gt_fail("cannot write \"%s\" to %s: %s", val, path,
+			strerror(-err));
+	return err;
+}
+
+static int damon_write_u64(const char *path, uint64_t val)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, val);
+	return damon_write(path, buf);
+}
+
+/* Whether the kdamond runs; the state file, too, answers -EBUSY at times. */
+static bool damon_running(void)
+{
+	char state[16];
+	int tries, ret = 0;
+
+	for (tries = 0; tries < 100; tries++) {
+		ret = cgt_fs_read(gt_fs(), KDAMOND "/state", state,
+				  sizeof(state));
+		if (ret != -EBUSY)
+			break;
+		gt_sleep_ms(20);
+	}
+	return ret >= 0 && !strcmp(state, "on");
+}
+
+/* Turn the kdamond off (if it runs) and remove it; safe on any path. */
+static int damon_teardown(void)
+{
+	uint64_t nr;
+	int err = 0;
+
+	if (cgt_fs_read_u64(gt_fs(), KDAMONDS "/nr_kdamonds", &nr) || !nr)
+		return 0;
+	if (damon_running())
+		err = damon_write(KDAMOND "/state", "off");
+	if (!err)
+		err = damon_write(KDAMONDS "/nr_kdamonds", "0");
+	return err;
+}
+
+/*
+ * The lowest and highest address of the top-level "System RAM" ranges of
+ * /proc/iomem, or 1 MiB..4 GiB if it cannot be read.
+ */
+static void ram_range(uint64_t *start, uint64_t *end)
+{
+	unsigned long long s, e;
+	char line[256];
+	FILE *f;
+
+	*start = UINT64_MAX;
+	*end = 0;
+	f = fopen("/proc/iomem", "re");
+	if (f) {
+		while (fgets(line, sizeof(line), f)) {
+			if (line[0] == ' ' || !strstr(line, ": System RAM"))
+				continue;
+			if (sscanf(line, "%llx-%llx", &s, &e) != 2 || e <= s)
+				continue;
+			if (s < *start)
+				*start = s;
+			if (e + 1 > *end)
+				*end = e + 1;
+		}
+		fclose(f);
+	}
+	if (*start >= *end) {
+		gt_msg("no System RAM in /proc/iomem: monitoring 1 MiB..4 GiB");
+		*start = 1ULL << 20;
+		*end = 4ULL << 30;
+	}
+}
+
+/* One kdamond, one paddr context, one target region over all RAM. */
+static int damon_setup(void)
+{
+	uint64_t start, end;
+	int err;
+
+	ram_range(&start, &end);
+	gt_msg("DAMON: paddr target %#" PRIx64 "-%#" PRIx64 " (%" PRIu64
+	       " MiB), sample %d us, aggr %d us, regions %d..%d", start, end,
+	       (end - start) >> 20, SAMPLE_US, AGGR_US, MIN_REGIONS,
+	       MAX_REGIONS);
+	err = damon_write(KDAMONDS "/nr_kdamonds", "1");
+	if (!err)
+		err = damon_write(KDAMOND "/contexts/nr_contexts", "1");
+	if (!err)
+		err = damon_write(CTX "/operations", "paddr");
+	if (!err)
+		err = damon_write_u64(CTX "/monitoring_attrs/intervals/sample_us",
+				      SAMPLE_US);
+	if (!err)
+		err = damon_write_u64(CTX "/monitoring_attrs/intervals/aggr_us",
+				      AGGR_US);
+	if (!err)
+		err = damon_write_u64(CTX "/monitoring_attrs/intervals/update_us",
+				      UPDATE_US);
+	/* ranges are stored as written and checked only at "on" */
+	if (!err)
+		err = damon_write_u64(CTX "/monitoring_attrs/nr_regions/max",
+				      MAX_REGIONS);
+	if (!err)
+		err = damon_write_u64(CTX "/monitoring_attrs/nr_regions/min",
+				      MIN_REGIONS);
+	if (!err)
+		err = damon_write(CTX "/targets/nr_targets", "1");
+	if (!err)
+		err = damon_write(CTX "/targets/0/regions/nr_regions", "1");
+	if (!err)
+		err = damon_write_u64(CTX "/targets/0/regions/0/start", start);
+	if (!err)
+		err = damon_write_u64(CTX "/targets/0/regions/0/end", end);
+	if (!err)
+		err = damon_write(CTX "/schemes/nr_schemes", "1");
+	return err;
+}
+
+/*
+ * Set scheme 0 (the kdamond must be off): @action to node @nid for regions
+ * with @min_acc..@max_acc accesses per aggregation interval and an age of at
+ * least @min_age intervals, any size, DAMON_CG's pages only, no quota.
+ */
+static int damon_scheme(const char *action, int nid, uint64_t min_acc,
+			uint64_t max_acc, uint64_t min_age)
+{
+	int err;
+
+	gt_msg("DAMON: scheme %s to node %d: nr_accesses %" PRIu64 "..%" PRIu64
+	       ", age >= %" PRIu64 ", memcg /%s only", action, nid, min_acc,
+	       max_acc, min_age, DAMON_CG);
+	err = damon_write(SCHEME "/action", action);
+	if (!err)
+		err = damon_write_u64(SCHEME "/target_nid", (uint64_t)nid);
+	/* every range of a new scheme is 0..0: set both ends of each */
+	if (!err)
+		err = damon_write(SCHEME "/access_pattern/sz/max", ULONG_MAX_STR);
+	if (!err)
+		err = damon_write(SCHEME "/access_pattern/sz/min", "0");
+	if (!err)
+		err = damon_write_u64(SCHEME "/access_pattern/nr_accesses/max",
+				      max_acc);
+	if (!err)
+		err = damon_write_u64(SCHEME "/access_pattern/nr_accesses/min",
+				      min_acc);
+	if (!err)
+		err = damon_write(SCHEME "/access_pattern/age/max", ULONG_MAX_STR);
+	if (!err)
+		err = damon_write_u64(SCHEME "/access_pattern/age/min", min_age);
+	if (!err)
+		err = damon_write(SCHEME "/filters/nr_filters", "1");
+	if (!err)
+		err = damon_write(SCHEME "/filters/0/type", "memcg");
+	if (!err)
+		err = damon_write(SCHEME "/filters/0/memcg_path", "/" DAMON_CG);
+	if (!err)
+		err = damon_write(SCHEME "/filters/0/matching", "N");
+	return err;
+}
+
+static int damon_stats(struct damos_stats *st)
+{
+	static const char *const name[] = {
+		"nr_tried", "sz_tried", "nr_applied", "sz_applied", "qt_exceeds",
+	};
+	uint64_t *val[] = {
+		&st->nr_tried, &st->sz_tried, &st->nr_applied, &st->sz_applied,
+		&st->qt_exceeds,
+	};
+	char path[128];
+	size_t i;
+	int err;
+
+	err = damon_write(KDAMOND "/state", "update_schemes_stats");
+	for (i = 0; !err && i < sizeof(name) / sizeof(name[0]); i++) {
+		snprintf(path, sizeof(path), SCHEME "/stats/%s", name[i]);
+		err = gt_read_u64(path, val[i]);
+	}
+	if (!err)
+		gt_msg("DAMON scheme stats: nr_tried %" PRIu64 " sz_tried %" PRIu64
+		       " nr_applied %" PRIu64 " sz_applied %" PRIu64
+		       " (%" PRIu64 " pages) qt_exceeds %" PRIu64, st->nr_tried,
+		       st->sz_tried, st->nr_applied, st->sz_applied,
+		       st->sz_applied / gt_page_size(), st->qt_exceeds);
+	return err;
+}
+
+/* The scheme must have applied to at least the @moved pages we saw move. */
+static int check_stats(const struct damos_stats *st, size_t moved)
+{
+	int err = 0;
+
+	if (!st->nr_applied)
+		err = gt_fail("scheme stats: nr_applied is 0");
+	if (st->nr_tried < st->nr_applied)
+		err = gt_fail("scheme stats: nr_tried %" PRIu64
+			      " < nr_applied %" PRIu64, st->nr_tried,
+			      st->nr_applied);
+	if (st->sz_applied < (uint64_t)moved * gt_page_size())
+		err = gt_fail("scheme stats: sz_applied %" PRIu64
+			      " bytes, but %zu pages (%zu bytes) moved",
+			      st->sz_applied, moved, moved * gt_page_size());
+	return err;
+}
+
+/* ---- the test ----------------------------------------------------------- */
+
+static volatile uint64_t sink;
+
+/* Read one word of each of the @npages pages of @buf. */
+static void touch_pages(const char *buf, size_t npages)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < npages; i++)
+		sum += *(const volatile uint64_t *)(buf + i * gt_page_size());
+	sink += sum;
+}
+
+static void print_cg(void)
+{
+	uint64_t anon[NR_NODES];
+
+	if (!gt_cg_numa_stat(DAMON_CG, "anon", anon, NR_NODES))
+		gt_msg("%s memory.numa_stat anon: N0=%" PRIu64 " MiB N1=%" PRIu64
+		       " MiB", DAMON_CG, anon[0] >> 20, anon[1] >> 20);
+}
+
+/*
+ * Phase 1: wait (idle) until COLD_STOP_PCT% of @buf is on the slow node or
+ * COLD_WAIT_S passed.
+ */
+static int phase_cold(char *buf, char *ctl)
+{
+	struct gt_node_count c, cc;
+	struct damos_stats st;
+	size_t stop = (size_t)BUF_PAGES * COLD_STOP_PCT / 100, moved;
+	double start;
+	int err;
+
+	err = damon_scheme("migrate_cold", SLOW_NODE, 0, 0, COLD_AGE);
+	if (!err)
+		err = damon_write(KDAMOND "/state", "on");
+	if (err)
+		return err;
+	start = gt_now();
+	do {
+		gt_sleep_ms((long)(CHECK_EVERY_S * 1000));
+		err = gt_count_pages(buf, BUF_PAGES, &c);
+		if (err)
+			return err;
+	} while (c.on_node[SLOW_NODE] < stop && gt_now() - start < COLD_WAIT_S);
+	gt_msg("phase 1 (idle buffer, migrate_cold) ran %.1f s",
+	       gt_now() - start);
+	err = damon_stats(&st);
+	if (!err)
+		err = damon_write(KDAMOND "/state", "off");
+	if (!err)
+		err = gt_count_pages(buf, BUF_PAGES, &c);
+	if (!err)
+		err = gt_count_pages(ctl, CTL_PAGES, &cc);
+	if (err)
+		return err;
+	gt_count_print("idle buffer (memcg " DAMON_CG ")", &c, NR_NODES);
+	gt_count_print("control buffer (root memcg)", &cc, NR_NODES);
+	print_cg();
+
+	moved = c.on_node[SLOW_NODE];
+	err = check_stats(&st, moved);
+	if (moved * 100 < (size_t)BUF_PAGES * COLD_MIN_PCT)
+		err = gt_fail("expected >= %d%% of the %d idle pages on node %d after %.0f s, found %zu",
+			      COLD_MIN_PCT, BUF_PAGES, SLOW_NODE, COLD_WAIT_S,
+			      moved);
+	if (cc.on_node[FAST_NODE] != CTL_PAGES)
+		err = gt_fail("the memcg filter leaked: %zu of %d pages of the root cgroup left node %d",
+			      CTL_PAGES - cc.on_node[FAST_NODE], CTL_PAGES,
+			      FAST_NODE);
+	if (!err)
+		gt_msg("phase 1: %zu of %d idle pages (%.1f%%) moved to node %d",
+		       moved, BUF_PAGES, 100.0 * (double)moved / BUF_PAGES,
+		       SLOW_NODE);
+	return err;
+}
+
+/*
+ * Phase 2: read the hot quarter of @buf until HOT_STOP_PCT% of it is on
+ * the fast node or HOT_WAIT_S passed.
+ */
+static int phase_hot(char *buf)
+{
+	char *cold_buf = buf + (size_t)HOT_PAGES * gt_page_size();
+	size_t stop = (size_t)HOT_PAGES * HOT_STOP_PCT / 100;
+	struct gt_node_count hot, cold, before;
+	struct damos_stats st;
+	unsigned long passes = 0;
+	double start, next;
+	size_t back;
+	int err;
+
+	err = gt_count_pages(buf, BUF_PAGES, &before);
+	if (!err)
+		err = damon_scheme("migrate_hot", FAST_NODE,
+				   HOT_MIN_NR_ACCESSES, AGGR_US / SAMPLE_US,
+				   HOT_AGE);
+	if (!err)
+		err = damon_write(KDAMOND "/state", "on");
+	if (err)
+		return err;
+	start = gt_now();
+	next = start + CHECK_EVERY_S;
+	for (;;) {
+		touch_pages(buf, HOT_PAGES);
+		err = gt_tlb_flush();
+		if (err)
+			return err;
+		passes++;
+		if (gt_now() < next)
+			continue;
+		next = gt_now() + CHECK_EVERY_S;
+		err = gt_count_pages(buf, HOT_PAGES, &hot);
+		if (err)
+			return err;
+		if (hot.on_node[FAST_NODE] >= stop ||
+		    gt_now() - start >= HOT_WAIT_S)
+			break;
+	}
+	gt_msg("phase 2 (hot quarter read %lu times, migrate_hot) ran %.1f s",
+	       passes, gt_now() - start);
+	err = damon_stats(&st);
+	if (!err)
+		err = damon_write(KDAMOND "/state", "off");
+	if (!err)
+		err = gt_count_pages(buf, HOT_PAGES, &hot);
+	if (!err)
+		err = gt_count_pages(cold_buf, BUF_PAGES - HOT_PAGES, &cold);
+	if (err)
+		return err;
+	gt_count_print("hot quarter (read)", &hot, NR_NODES);
+	gt_count_print("rest of the buffer (idle)", &cold, NR_NODES);
+	print_cg();
+
+	back = hot.on_node[FAST_NODE] + cold.on_node[FAST_NODE];
+	back = back > before.on_node[FAST_NODE] ?
+	       back - before.on_node[FAST_NODE] : 0;
+	err = check_stats(&st, back);
+	if (hot.on_node[FAST_NODE] * 100 < (size_t)HOT_PAGES * HOT_MIN_PCT)
+		err = gt_fail("expected >= %d%% of the %d hot pages back on node %d after %.0f s, found %zu",
+			      HOT_MIN_PCT, HOT_PAGES, FAST_NODE, HOT_WAIT_S,
+			      hot.on_node[FAST_NODE]);
+	if (cold.on_node[FAST_NODE] * 100 >
+	    (size_t)(BUF_PAGES - HOT_PAGES) * IDLE_BACK_MAX_PCT)
+		err = gt_fail("expected <= %d%% of the %d idle pages back on node %d, found %zu: hot and idle not told apart",
+			      IDLE_BACK_MAX_PCT, BUF_PAGES - HOT_PAGES,
+			      FAST_NODE, cold.on_node[FAST_NODE]);
+	gt_msg("phase 2: %zu of %d hot pages (%.1f%%) back on node %d; %zu of %d idle pages came along (%.1f%%)",
+	       hot.on_node[FAST_NODE], HOT_PAGES,
+	       100.0 * (double)hot.on_node[FAST_NODE] / HOT_PAGES, FAST_NODE,
+	       cold.on_node[FAST_NODE], BUF_PAGES - HOT_PAGES,
+	       100.0 * (double)cold.on_node[FAST_NODE] / (BUF_PAGES - HOT_PAGES));
+	return err;
+}
+
+static int run(char *buf, char *ctl)
+{
+	struct gt_node_count c;
+	size_t bad;
+	int err;
+
+	gt_buf_fill(buf, BUF_PAGES, SEED);
+	err = gt_move_pages(buf, BUF_PAGES, FAST_NODE, NULL);
+	if (!err)
+		err = gt_count_pages(buf, BUF_PAGES, &c);
+	if (err)
+		return err;
+	gt_count_print("buffer (memcg " DAMON_CG ") before", &c, NR_NODES);
+	print_cg();
+
+	err = damon_setup();
+	if (!err)
+		err = phase_cold(buf, ctl);
+	if (!err)
+		err = phase_hot(buf);
+
+	bad = gt_buf_verify(buf, BUF_PAGES, SEED);
+	if (bad)
+		err = gt_fail("%zu of %d pages lost their contents", bad,
+			      BUF_PAGES);
+	bad = gt_buf_verify(ctl, CTL_PAGES, CTL_SEED);
+	if (bad)
+		err = gt_fail("%zu of %d control pages lost their contents",
+			      bad, CTL_PAGES);
+	return err;
+}
+
+int main(void)
+{
+	struct gt_knob balancing = { 0 };
+	bool cg_made = false, cg_entered = false;
+	char *buf = NULL, *ctl = NULL;
+	int err;
+
+	gt_init();
+	err = gt_check_tiers(FAST_NODE, SLOW_NODE);
+	if (err == GT_SKIP)
+		gt_skip("no slow tier below node %d: nowhere to migrate cold pages",
+			FAST_NODE);
+	if (err)
+		return GT_FAIL;
+	if (cgt_fs_exists(gt_fs(), KDAMONDS "/nr_kdamonds"))
+		gt_skip("no DAMON sysfs interface (%s)", DAMON_ADMIN);
+
+	err = gt_thp_disable();
+	/* NUMA balancing would move the pages too: off */
+	if (!err)
+		err = gt_knob_set(&balancing, NUMA_BALANCING, "0");
+	if (!err)
+		err = damon_teardown();	/* a kdamond left by an earlier test */
+	if (err)
+		goto out;
+
+	/* The control buffer is charged to the root cgroup. */
+	ctl = gt_buf_alloc(CTL_PAGES);
+	if (!ctl) {
+		err = -ENOMEM;
+		goto out;
+	}
+	gt_buf_fill(ctl, CTL_PAGES, CTL_SEED);
+	err = gt_move_pages(ctl, CTL_PAGES, FAST_NODE, NULL);
+	if (!err)
+		err = gt_cg_create(DAMON_CG);
+	if (err)
+		goto out;
+	cg_made = true;
+	err = gt_cg_enter(DAMON_CG, 0);
+	if (err)
+		goto out;
+	cg_entered = true;
+	buf = gt_buf_alloc(BUF_PAGES);
+	if (!buf) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = run(buf, ctl);
+out:
+	if (damon_teardown())
+		err = err ? err : -EIO;
+	gt_buf_free(buf, BUF_PAGES);
+	gt_buf_free(ctl, CTL_PAGES);
+	if (cg_entered && gt_cg_enter("", 0))
+		err = err ? err : -EIO;
+	if (cg_made && gt_cg_destroy(DAMON_CG))
+		err = err ? err : -EIO;
+	gt_knob_restore(&balancing);
+	return gt_exit_status(err);
+}
