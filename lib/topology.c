@@ -131,3 +131,41 @@ const struct cgt_nodemask *cgt_topology_fast_nodes(const struct cgt_topology *t)
 
 	return t->nr_tiers > 0 ? &t->tiers[0].nodes : &empty;
 }
+
+int cgt_node_meminfo(const struct cgt_fs *fs, int node, const char *key,
+		     uint64_t *ret)
+{
+	char rel[96], prefix[64], *text;
+	unsigned long long kb;
+	const char *line;
+	int r, n;
+
+	if (!fs || !key || !*key || !ret || node < 0 || node >= CGT_MAX_NODES)
+		return -EINVAL;
+	text = malloc(CGT_FS_MAX_FILE);
+	if (!text)
+		return -ENOMEM;
+	snprintf(rel, sizeof(rel), NODE_DIR "/node%d/meminfo", node);
+	r = cgt_fs_read(fs, rel, text, CGT_FS_MAX_FILE);
+	if (r < 0)
+		goto out;
+	n = snprintf(prefix, sizeof(prefix), "Node %d %s:", node, key);
+	r = -ENOENT;
+	if (n < 0 || (size_t)n >= sizeof(prefix))
+		goto out;
+	for (line = text; line; line = strchr(line, '\n')) {
+		if (*line == '\n')
+			line++;
+		if (strncmp(line, prefix, (size_t)n) != 0)
+			continue;
+		r = -EINVAL;
+		if (sscanf(line + n, " %llu kB", &kb) == 1 && kb <= UINT64_MAX / 1024) {
+			*ret = (uint64_t)kb * 1024;
+			r = 0;
+		}
+		break;
+	}
+out:
+	free(text);
+	return r;
+}

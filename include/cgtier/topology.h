@@ -10,6 +10,7 @@
 #define CGTIER_TOPOLOGY_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "cgtier/fs.h"
 #include "cgtier/nodemask.h"
@@ -41,5 +42,13 @@ int cgt_topology_tier_of(const struct cgt_topology *t, int node);
 
 /* Nodes of the fastest tier (empty if there is none). */
 const struct cgt_nodemask *cgt_topology_fast_nodes(const struct cgt_topology *t);
+
+/*
+ * Read field @key ("MemTotal", "MemFree", ...) of node @node's meminfo
+ * ("Node 1 MemFree:  1022376 kB") in bytes.  -ENOENT if the node or the
+ * field is missing, -EINVAL on a malformed line.
+ */
+int cgt_node_meminfo(const struct cgt_fs *fs, int node, const char *key,
+		     uint64_t *ret);
 
 #endif /* CGTIER_TOPOLOGY_H */

@@ -680,26 +680,35 @@ out:
 
 int gt_node_free(int node, uint64_t *ret)
 {
-	char path[96], text[4096];
-	unsigned long long kb;
-	const char *line;
-	int len;
+	int err = cgt_node_meminfo(gt_fs(), node, "MemFree", ret);
 
-	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/meminfo",
-		 node);
-	len = gt_read(path, text, sizeof(text));
-	if (len < 0)
-		return len;
-	line = strstr(text, "MemFree:");
-	if (!line || sscanf(line, "MemFree: %llu kB", &kb) != 1)
-		return gt_fail("no \"MemFree: N kB\" in %s", path);
-	*ret = kb * 1024;
-	return 0;
+	if (err)
+		gt_fail("cannot read MemFree of node %d: %s", node, strerror(-err));
+	return err;
+}
+
+void gt_require_tiers(int fast, int slow, const char *why)
+{
+	int err = gt_check_tiers(fast, slow);
+
+	if (err == GT_SKIP)
+		gt_skip("no slow tier below node %d: %s", fast, why);
+	if (err)
+		exit(GT_FAIL);
 }
 
 int gt_vmstat_refresh(void)
 {
 	return gt_write("/proc/sys/vm/stat_refresh", "1");
+}
+
+int gt_vmstat_read(const char *const *keys, size_t n, uint64_t *val)
+{
+	int err = gt_vmstat_refresh();
+
+	for (size_t i = 0; !err && i < n; i++)
+		err = gt_vmstat(keys[i], &val[i]);
+	return err;
 }
 
 int gt_tlb_flush(void)

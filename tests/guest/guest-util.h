@@ -191,11 +191,20 @@ void gt_knob_restore(struct gt_knob *k);
 int gt_check_tiers(int fast, int slow);
 
 /*
+ * gt_check_tiers() for the start of main(): skip the test (saying it needs
+ * @why) or fail it on the spot.  Only before anything needs undoing.
+ */
+void gt_require_tiers(int fast, int slow, const char *why);
+
+/*
  * Fold every CPU's pending vmstat deltas into the global counters (write
  * /proc/sys/vm/stat_refresh), so node counters such as pgpromote_success and
  * pgdemote_* read exactly.  Call it before reading /proc/vmstat.
  */
 int gt_vmstat_refresh(void);
+
+/* Refresh the counters, then read @n /proc/vmstat keys into @val. */
+int gt_vmstat_read(const char *const *keys, size_t n, uint64_t *val);
 
 /* "MemFree" of /sys/devices/system/node/node<node>/meminfo, in bytes. */
 int gt_node_free(int node, uint64_t *ret);

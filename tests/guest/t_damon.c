@@ -515,12 +515,7 @@ int main(void)
 	int err;
 
 	gt_init();
-	err = gt_check_tiers(FAST_NODE, SLOW_NODE);
-	if (err == GT_SKIP)
-		gt_skip("no slow tier below node %d: nowhere to migrate cold pages",
-			FAST_NODE);
-	if (err)
-		return GT_FAIL;
+	gt_require_tiers(FAST_NODE, SLOW_NODE, "nowhere to migrate cold pages");
 	if (cgt_fs_exists(gt_fs(), KDAMONDS "/nr_kdamonds"))
 		gt_skip("no DAMON sysfs interface (%s)", DAMON_ADMIN);
 

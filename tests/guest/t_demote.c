@@ -78,22 +78,6 @@ static const char *const counters[] = {
 #define PGDEMOTE_KSWAPD 0
 #define PGDEMOTE_DIRECT 1
 
-static int read_counters(uint64_t *val)
-{
-	size_t i;
-	int err;
-
-	err = gt_vmstat_refresh();
-	if (err)
-		return err;
-	for (i = 0; i < NR_COUNTERS; i++) {
-		err = gt_vmstat(counters[i], &val[i]);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
 /* ---- the pressure child ----------------------------------------------- */
 
 static volatile unsigned long child_sink;
@@ -282,14 +266,14 @@ static int run(char *buf, int pipe_fd, pid_t *child)
 	gt_msg("node %d MemFree %" PRIu64 " MiB: the child writes %" PRIu64
 	       " MiB bound to it", FAST_NODE, free0 >> 20, bytes >> 20);
 
-	err = read_counters(before);
+	err = gt_vmstat_read(counters, NR_COUNTERS, before);
 	if (err)
 		return err;
 	if (write(pipe_fd, &bytes, sizeof(bytes)) != (ssize_t)sizeof(bytes))
 		return gt_fail("cannot start the pressure child: %s",
 			       strerror(errno));
 	err = wait_child(child);
-	err2 = read_counters(after);
+	err2 = gt_vmstat_read(counters, NR_COUNTERS, after);
 	if (err || err2)
 		return err ? err : err2;
 
@@ -338,12 +322,7 @@ int main(void)
 	int err;
 
 	gt_init();
-	err = gt_check_tiers(FAST_NODE, SLOW_NODE);
-	if (err == GT_SKIP)
-		gt_skip("no slow tier below node %d: no demotion target",
-			FAST_NODE);
-	if (err)
-		return GT_FAIL;
+	gt_require_tiers(FAST_NODE, SLOW_NODE, "no demotion target");
 	err = gt_thp_disable();
 	if (!err)
 		err = gt_knob_set(&demotion, DEMOTION_ENABLED, "1");

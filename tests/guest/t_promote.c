@@ -60,22 +60,6 @@ static const char *const counters[] = {
 #define NR_COUNTERS (sizeof(counters) / sizeof(counters[0]))
 #define PGPROMOTE_SUCCESS 4	/* index in counters[] */
 
-static int read_counters(uint64_t *val)
-{
-	size_t i;
-	int err;
-
-	err = gt_vmstat_refresh();
-	if (err)
-		return err;
-	for (i = 0; i < NR_COUNTERS; i++) {
-		err = gt_vmstat(counters[i], &val[i]);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
 static volatile uint64_t sink;
 
 /* Read every word of @npages pages of @buf once. */
@@ -140,13 +124,13 @@ static int run(char *buf)
 		return gt_fail("expected all %d pages on node %d", BUF_PAGES,
 			       SLOW_NODE);
 
-	err = read_counters(before);
+	err = gt_vmstat_read(counters, NR_COUNTERS, before);
 	if (err)
 		return err;
 	err = read_until_promoted(buf, &hot);
 	if (err)
 		return err;
-	err = read_counters(after);
+	err = gt_vmstat_read(counters, NR_COUNTERS, after);
 	if (err)
 		return err;
 	err = gt_count_pages(buf, HOT_PAGES, &hot);
@@ -197,12 +181,7 @@ int main(void)
 	int err;
 
 	gt_init();
-	err = gt_check_tiers(FAST_NODE, SLOW_NODE);
-	if (err == GT_SKIP)
-		gt_skip("no slow tier below node %d: nothing to promote from",
-			FAST_NODE);
-	if (err)
-		return GT_FAIL;
+	gt_require_tiers(FAST_NODE, SLOW_NODE, "nothing to promote from");
 	err = gt_thp_disable();
 	if (!err)
 		err = gt_knob_set(&demotion, DEMOTION_ENABLED, "1");

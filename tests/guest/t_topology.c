@@ -28,32 +28,13 @@ static void format_nodes(const struct cgt_nodemask *m, char *buf, size_t len)
 		snprintf(buf, len, "?");
 }
 
-/* Read "Node N MemTotal: X kB" from nodeN/meminfo; -errno on failure. */
-static int node_memtotal_kb(int node, uint64_t *kb)
-{
-	char path[96], text[4096];
-	unsigned long long val;
-	const char *line;
-	int ret;
-
-	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/meminfo",
-		 node);
-	ret = cgt_fs_read(gt_fs(), path, text, sizeof(text));
-	if (ret < 0)
-		return ret;
-	line = strstr(text, "MemTotal:");
-	if (!line || sscanf(line, "MemTotal: %llu kB", &val) != 1)
-		return -EINVAL;
-	*kb = val;
-	return 0;
-}
-
 static void print_node(const struct cgt_topology *t, int node)
 {
-	uint64_t kb;
+	uint64_t bytes = 0, kb;
 	int err;
 
-	err = node_memtotal_kb(node, &kb);
+	err = cgt_node_meminfo(gt_fs(), node, "MemTotal", &bytes);
+	kb = bytes / 1024;
 	if (err)
 		gt_msg("  node %d: MemTotal unknown (%s)%s", node,
 		       strerror(-err),

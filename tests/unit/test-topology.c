@@ -105,6 +105,28 @@ static void test_errors(void **state)
 	assert_int_equal(cgt_topology_load(NULL, &t), -EINVAL);
 }
 
+/* Captured from the guest: "Node 1 MemTotal:        1031004 kB". */
+static void test_node_meminfo(void **state)
+{
+	struct cgt_fs fs;
+	uint64_t v = 7;
+
+	assert_int_equal(cgt_fs_init(&fs, fixture("hmat")), 0);
+	assert_int_equal(cgt_node_meminfo(&fs, 1, "MemTotal", &v), 0);
+	assert_int_equal(v, 1031004ULL * 1024);
+	assert_int_equal(cgt_node_meminfo(&fs, 0, "MemTotal", &v), 0);
+	assert_int_equal(v, 503636ULL * 1024);
+	assert_int_equal(cgt_node_meminfo(&fs, 1, "MemFree", &v), 0);
+	assert_int_equal(v, 1022376ULL * 1024);
+	v = 7;
+	/* "Mem" is a prefix of real keys but not a key itself */
+	assert_int_equal(cgt_node_meminfo(&fs, 1, "Mem", &v), -ENOENT);
+	assert_int_equal(cgt_node_meminfo(&fs, 1, "NoSuchKey", &v), -ENOENT);
+	assert_int_equal(cgt_node_meminfo(&fs, 2, "MemTotal", &v), -ENOENT);
+	assert_int_equal(cgt_node_meminfo(&fs, -1, "MemTotal", &v), -EINVAL);
+	assert_int_equal(v, 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -114,6 +136,7 @@ int main(void)
 		cmocka_unit_test(test_one_tier),
 		cmocka_unit_test(test_no_tiering_synthesises_one_tier),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_node_meminfo),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

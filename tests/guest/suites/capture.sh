@@ -10,7 +10,8 @@ dump() {
 echo never >/sys/kernel/mm/transparent_hugepage/enabled
 echo 0 >/proc/sys/kernel/numa_balancing
 dump /sys/devices/system/node/has_memory /sys/devices/system/node/has_cpu \
-	/sys/devices/virtual/memory_tiering/memory_tier*/nodelist
+	/sys/devices/virtual/memory_tiering/memory_tier*/nodelist \
+	/sys/devices/system/node/node0/meminfo /sys/devices/system/node/node1/meminfo
 note "$(ls /sys/devices/virtual/memory_tiering)"
 mkdir /sys/fs/cgroup/test
 t hold64m-on-node1 sh -c 'echo $$ >/sys/fs/cgroup/test/cgroup.procs &&
