@@ -711,19 +711,3 @@ int gt_vmstat_read(const char *const *keys, size_t n, uint64_t *val)
 	return err;
 }
 
-int gt_tlb_flush(void)
-{
-	size_t pg = gt_page_size(), len = 64 * pg;
-	char *scratch;
-
-	scratch = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (scratch == MAP_FAILED)
-		return fail_errno(-errno, "cannot mmap", "the TLB-flush scratch");
-	/* fault in both ends, so the unmap spans 64 pages */
-	((volatile char *)scratch)[0] = 1;
-	((volatile char *)scratch)[len - pg] = 1;
-	if (munmap(scratch, len))
-		return fail_errno(-errno, "cannot munmap", "the TLB-flush scratch");
-	return 0;
-}

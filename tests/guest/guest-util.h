@@ -209,20 +209,5 @@ int gt_vmstat_read(const char *const *keys, size_t n, uint64_t *val);
 /* "MemFree" of /sys/devices/system/node/node<node>/meminfo, in bytes. */
 int gt_node_free(int node, uint64_t *ret);
 
-/*
- * Flush the calling process's TLB entries (a full flush: munmap of a
- * 64-page scratch mapping with its first and last page present exceeds the
- * kernel's 33-page single-page-flush ceiling).
- *
- * Why: x86 does not flush the TLB when the kernel clears a PTE's accessed
- * bit (page_idle, DAMON, reclaim), and the CPU sets the bit again only on a
- * TLB fill.  QEMU's software TLB grows to thousands of entries, so under TCG
- * a hot set of a few thousand pages can stay TLB-resident and never look
- * accessed again: measured in t_damon, a continuously read 4096-page hot
- * set was 0% and 24% detected in 60 s without this, 97-100% in 2.5-7 s with
- * it.  On hardware the TLB's reach (~1.5k entries) is far below such a set.
- * Call it once per pass over a hot set that an accessed-bit monitor must see.
- */
-int gt_tlb_flush(void);
 
 #endif /* CGTIER_GUEST_UTIL_H */

@@ -21,9 +21,9 @@
  * pages back on node 0 within HOT_WAIT_S, and at most IDLE_BACK_MAX_PCT% of
  * the untouched three quarters dragged along (DAMON's region granularity:
  * the age requirement gives it time to split regions at the hot set's edge).
- * Each pass over the hot set ends with gt_tlb_flush(): under TCG the hot set
+ * Each pass over the hot set ends with cgt_tlb_flush(): under TCG the hot set
  * would otherwise stay TLB-resident and its accessed bits, once DAMON clears
- * them, would not be set again (see guest-util.h).
+ * them, would not be set again (see include/cgtier/tlb.h).
  *
  * Both phases check the scheme's statistics (after update_schemes_stats):
  * nr_tried >= nr_applied > 0 and sz_applied covering the pages that moved.
@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgtier/tlb.h"
 #include "guest-util.h"
 
 #define FAST_NODE 0
@@ -425,9 +426,9 @@ static int phase_hot(char *buf)
 	next = start + CHECK_EVERY_S;
 	for (;;) {
 		touch_pages(buf, HOT_PAGES);
-		err = gt_tlb_flush();
+		err = cgt_tlb_flush();
 		if (err)
-			return err;
+			return gt_fail("cannot flush the TLB: %s", strerror(-err));
 		passes++;
 		if (gt_now() < next)
 			continue;

@@ -35,6 +35,7 @@
 #include "cgtier/metrics.h"
 #include "cgtier/nodemask.h"
 #include "cgtier/rng.h"
+#include "cgtier/tlb.h"
 #include "cgtier/topology.h"
 
 #define PROG "cgtier-workload"
@@ -89,6 +90,7 @@ struct options {
 	double write_share;       /* percent */
 	uint64_t seed;
 	bool thp;
+	double tlb_flush_ms;      /* 0: never */
 	bool quiet;
 	/* which pattern-specific options were given, to reject misuse */
 	bool hot_given, share_given, skew_given, move_given;
@@ -124,6 +126,8 @@ struct workload {
 
 	uint64_t budget_pages;    /* -K, capped at nr_pages */
 	double start;             /* monotonic time the access phase began */
+	double next_tlb_flush;    /* --tlb-flush-ms: when to flush next */
+	uint64_t tlb_flushes;
 	uint64_t sink;
 	bool filled;              /* the buffer holds the pattern */
 
@@ -218,6 +222,7 @@ static void usage(FILE *f)
 "      --write-share PCT   share of accesses that are writes (default 0)\n"
 "      --seed N            random seed (default 1)\n"
 "      --thp               allow transparent huge pages (default: disabled)\n"
+"      --tlb-flush-ms MS   flush own TLB every MS ms (emulated-CPU testbeds)\n"
 "  -q, --quiet             print only the verify line\n"
 "  -h, --help              show this help\n"
 "  -V, --version           show the version\n"
@@ -307,6 +312,7 @@ enum {
 	OPT_WRITE_SHARE,
 	OPT_SEED,
 	OPT_THP,
+	OPT_TLB_FLUSH,
 };
 
 static const struct option long_options[] = {
@@ -324,6 +330,7 @@ static const struct option long_options[] = {
 	{ "write-share", required_argument, NULL, OPT_WRITE_SHARE },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "thp", no_argument, NULL, OPT_THP },
+	{ "tlb-flush-ms", required_argument, NULL, OPT_TLB_FLUSH },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -399,6 +406,9 @@ static int handle_option(struct options *o, int c, const char *arg)
 	case OPT_THP:
 		o->thp = true;
 		return 0;
+	case OPT_TLB_FLUSH:
+		return opt_double("--tlb-flush-ms", arg, 0.0, MAX_WINDOW_SECONDS * 1000,
+				  "milliseconds, 0 for never", &o->tlb_flush_ms);
 	case 'q':
 		o->quiet = true;
 		return 0;
@@ -774,8 +784,28 @@ static void access_batch(struct workload *w, unsigned int nr)
 	w->sink = sink;
 }
 
-/* Access until the window's deadline or a signal; returns the end time. */
-static double run_window(struct workload *w, double deadline)
+/* --tlb-flush-ms: flush our TLB when it is due (see cgtier/tlb.h). */
+static int maybe_flush_tlb(struct workload *w, double now)
+{
+	int r;
+
+	if (w->opt.tlb_flush_ms <= 0 || now < w->next_tlb_flush)
+		return 0;
+	r = cgt_tlb_flush();
+	if (r < 0) {
+		errmsg("cannot flush the TLB: %s", strerror(-r));
+		return -1;
+	}
+	w->tlb_flushes++;
+	w->next_tlb_flush = now + w->opt.tlb_flush_ms / 1000.0;
+	return 0;
+}
+
+/*
+ * Access until the window's deadline or a signal; *@end is the time it
+ * stopped.  -1 on a fatal error.
+ */
+static int run_window(struct workload *w, double deadline, double *end)
 {
 	double now;
 
@@ -784,8 +814,11 @@ static double run_window(struct workload *w, double deadline)
 		now = mono_now();
 		if (w->opt.pattern == PAT_MOVING)
 			update_hot_region(w, now);
+		if (maybe_flush_tlb(w, now) < 0)
+			return -1;
 	} while (now < deadline && !stop_requested);
-	return now;
+	*end = now;
+	return 0;
 }
 
 /* ---- per-window report ------------------------------------------------------- */
@@ -859,8 +892,8 @@ static int run_windows(struct workload *w)
 
 		if (stop_requested)
 			break;
-		end = run_window(w, mono_now() + w->opt.window);
-		if (report_window(w, idx, end - w->start) < 0)
+		if (run_window(w, mono_now() + w->opt.window, &end) < 0 ||
+		    report_window(w, idx, end - w->start) < 0)
 			return -1;
 	}
 	return 0;
@@ -922,6 +955,8 @@ static void print_header(const struct workload *w, double fill_seconds)
 		note(w, "oracle_budget=fixed oracle_pages=%" PRIu64, w->budget_pages);
 	else
 		note(w, "oracle_budget=fast_pages");
+	if (o->tlb_flush_ms > 0)
+		note(w, "tlb_flush_ms=%.3f", o->tlb_flush_ms);
 	note(w, "fill_seconds=%.3f", fill_seconds);
 }
 
@@ -997,6 +1032,8 @@ int main(int argc, char **argv)
 		rc = EXIT_FAIL;
 	/* Whatever happened after filling, check the data. */
 	bad = verify_memory(w);
+	if (w->opt.tlb_flush_ms > 0)
+		note(w, "tlb_flushes=%" PRIu64, w->tlb_flushes);
 	printf("verify=%s pages=%zu bad_pages=%zu\n", bad ? "FAIL" : "ok",
 	       w->nr_pages, bad);
 	if (bad)

@@ -1,0 +1,8 @@
+# selftest - the testbed's own failure paths, not a test of the kernel.
+# tests/testbed/selftest.test boots it and checks that every failure below
+# comes back to the host as "not ok".
+t passes true
+t fails false
+t skips sh -c 'echo "deliberate skip"; exit 77'
+echo "<2>WARNING: cgtier testbed self-check, injected from user space" >/dev/kmsg
+[ "$(cat /proc/cmdline | grep -c cgtier.hang)" = 0 ] || sleep 100000
