@@ -209,5 +209,4 @@ int gt_vmstat_read(const char *const *keys, size_t n, uint64_t *val);
 /* "MemFree" of /sys/devices/system/node/node<node>/meminfo, in bytes. */
 int gt_node_free(int node, uint64_t *ret);
 
-
 #endif /* CGTIER_GUEST_UTIL_H */
