@@ -4,5 +4,6 @@
 t passes true
 t fails false
 t skips sh -c 'echo "deliberate skip"; exit 77'
-echo "<2>WARNING: cgtier testbed self-check, injected from user space" >/dev/kmsg
+# KERN_WARNING (4), the level WARN() splats and lockdep reports print at
+echo "<4>WARNING: cgtier testbed self-check, injected from user space" >/dev/kmsg
 [ "$(cat /proc/cmdline | grep -c cgtier.hang)" = 0 ] || sleep 100000
