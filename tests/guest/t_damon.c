@@ -25,6 +25,33 @@
  * would otherwise stay TLB-resident and its accessed bits, once DAMON clears
  * them, would not be set again (see include/cgtier/tlb.h).
  *
+ * What makes a region "hot" here is a rate per sampling interval, so the
+ * reader must touch every hot page at least once per sampling interval, and
+ * do so without gaps: a sample sees page P accessed only if the reader
+ * touched P (a TLB miss after the last flush, which sets the accessed bit)
+ * between DAMON's mkold and its check, i.e. only if the pass time stays below
+ * the sampling interval.  And age counts aggregation intervals in which
+ * nr_accesses did not move by more than max_nr_accesses / 10 (2 of 20,
+ * damon_merge_regions_of()): one interval with a stalled reader resets it.
+ * Two things broke both on the debug kernel (KASAN, lockdep) when the reader
+ * was this thread and checked placement every CHECK_EVERY_S itself:
+ *  - a placement check (move_pages query of 4096 pages) took ~90 ms there
+ *    (3-7 ms on the normal kernel), so every 5th aggregation interval lost
+ *    most of its 20 samples to a stalled reader, which reset the age before
+ *    it reached HOT_AGE: nothing was ever tried (nr_tried 0, 0 of 4096
+ *    pages back in 120 s);
+ *  - a pass took 4-5 ms (0.7 touch + 3.3 TLB flush: mmap, faults and munmap
+ *    are slow under KASAN), about the 5 ms sampling interval, so even
+ *    without stalls nr_accesses of the hot region jumped between 1 and 19.
+ * So the reader runs in its own thread and never stops for a check, and
+ * phase 2 measures it before DAMON starts (with the checks running, as they
+ * will) and samples every READER_MARGIN x its p99 pass time, at least
+ * SAMPLE_US, with SAMPLES_PER_AGGR samples per aggregation interval: the
+ * access threshold keeps its meaning (half the samples) on any kernel.
+ * Normal kernel: p99 1.1-1.8 ms, so 5 ms as before; debug kernel: p99 16-20
+ * ms (the concurrent checks slow it), so 32-40 ms samples, 0.64-0.8 s
+ * aggregation intervals.
+ *
  * Both phases check the scheme's statistics (after update_schemes_stats):
  * nr_tried >= nr_applied > 0 and sz_applied covering the pages that moved.
  * The kdamond is turned off and removed on every path.
@@ -33,6 +60,8 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,9 +80,13 @@
 #define SEED 0x64616d6fULL
 #define CTL_SEED 0x6374726cULL
 
-/* Monitoring: 5 ms samples, 100 ms aggregation, 10..1000 regions. */
+/*
+ * Monitoring: 5 ms samples, 100 ms aggregation, 10..1000 regions; phase 2
+ * may sample more slowly (hot_sample_us()), always 20 samples per interval.
+ */
 #define SAMPLE_US 5000
-#define AGGR_US 100000
+#define SAMPLES_PER_AGGR 20
+#define AGGR_US (SAMPLE_US * SAMPLES_PER_AGGR)
 #define UPDATE_US 1000000
 #define MIN_REGIONS 10
 #define MAX_REGIONS 1000
@@ -69,16 +102,24 @@
 
 /*
  * Phase 2: accessed in half the samples of an interval, for 10 intervals,
- * is hot.  Measured: 96.6-100% of the hot pages back after 2.5-7 s, 0-46
- * idle pages along (6 runs).  With nr_accesses >= 2 and no age, the first
- * coarse region (~100 MiB) to see a sample of the hot set came back whole:
- * 83-99% of the idle pages along.
+ * is hot.  Measured (5 ms samples, normal kernel): 96.6-100% of the hot
+ * pages back after 2.5-7 s, 0-46 idle pages along (6 runs); debug kernel
+ * (32-40 ms samples): 99.9-100% back after 23-30 s, 0-6 idle pages along.  With
+ * nr_accesses >= 2 and no age, the first coarse region (~100 MiB) to see a
+ * sample of the hot set came back whole: 83-99% of the idle pages along.
  */
 #define HOT_MIN_NR_ACCESSES 10
 #define HOT_AGE 10
 #define HOT_WAIT_S 120.0
 #define HOT_STOP_PCT 95
 #define HOT_MIN_PCT 90
+/*
+ * Phase 2 samples every READER_MARGIN x the reader's p99 pass (at least
+ * SAMPLE_US), measured for CALIB_S after CALIB_WARMUP_MS.
+ */
+#define READER_MARGIN 2
+#define CALIB_WARMUP_MS 200
+#define CALIB_S 2.0
 #define IDLE_BACK_MAX_PCT 10
 
 #define CHECK_EVERY_S 0.5
@@ -186,6 +227,28 @@ static void ram_range(uint64_t *start, uint64_t *end)
 	}
 }
 
+/*
+ * Sample every @sample_us, aggregate every SAMPLES_PER_AGGR samples (the
+ * kdamond must be off).
+ */
+static int damon_intervals(unsigned long sample_us)
+{
+	int err;
+
+	err = damon_write_u64(CTX "/monitoring_attrs/intervals/sample_us",
+			      sample_us);
+	if (!err)
+		err = damon_write_u64(CTX "/monitoring_attrs/intervals/aggr_us",
+				      (uint64_t)sample_us * SAMPLES_PER_AGGR);
+	if (!err)
+		err = damon_write_u64(CTX "/monitoring_attrs/intervals/update_us",
+				      UPDATE_US);
+	if (!err && sample_us != SAMPLE_US)
+		gt_msg("DAMON: sample %lu us, aggr %lu us", sample_us,
+		       sample_us * SAMPLES_PER_AGGR);
+	return err;
+}
+
 /* One kdamond, one paddr context, one target region over all RAM. */
 static int damon_setup(void)
 {
@@ -203,14 +266,7 @@ static int damon_setup(void)
 	if (!err)
 		err = damon_write(CTX "/operations", "paddr");
 	if (!err)
-		err = damon_write_u64(CTX "/monitoring_attrs/intervals/sample_us",
-				      SAMPLE_US);
-	if (!err)
-		err = damon_write_u64(CTX "/monitoring_attrs/intervals/aggr_us",
-				      AGGR_US);
-	if (!err)
-		err = damon_write_u64(CTX "/monitoring_attrs/intervals/update_us",
-				      UPDATE_US);
+		err = damon_intervals(SAMPLE_US);
 	/* ranges are stored as written and checked only at "on" */
 	if (!err)
 		err = damon_write_u64(CTX "/monitoring_attrs/nr_regions/max",
@@ -398,50 +454,213 @@ static int phase_cold(char *buf, char *ctl)
 	return err;
 }
 
+/* ---- the reader of phase 2 ------------------------------------------------ */
+
+/* Pass durations are counted in buckets of PASS_BUCKET_US, up to 200 ms. */
+#define PASS_BUCKET_US 100
+#define PASS_BUCKETS 2000
+
+struct reader {
+	const char *buf;
+	size_t npages;
+	atomic_bool stop;		/* set by the main thread */
+	atomic_bool done;		/* set by the reader when it exits */
+	int err;			/* valid once done */
+	atomic_ulong hist[PASS_BUCKETS];	/* pass durations */
+};
+
+struct pass_stats {
+	unsigned long n;		/* passes */
+	double mean_ms, p99_ms, max_ms;
+	unsigned long over;		/* passes longer than over_us */
+	unsigned long over_us;
+};
+
 /*
- * Phase 2: read the hot quarter of @buf until HOT_STOP_PCT% of it is on
- * the fast node or HOT_WAIT_S passed.
+ * Read the hot set until told to stop: one word of each page, then a TLB
+ * flush, and count the duration of the pass.  A pass runs from one flush to
+ * the next, so it is also the time between two touches of any one page, and
+ * each touch comes after a flush: a TLB miss that sets the accessed bit.
+ */
+static void *reader_main(void *arg)
+{
+	struct reader *r = arg;
+	double t0 = gt_now(), t;
+	size_t b;
+
+	while (!atomic_load_explicit(&r->stop, memory_order_relaxed)) {
+		touch_pages(r->buf, r->npages);
+		r->err = cgt_tlb_flush();
+		if (r->err)
+			break;
+		t = gt_now();
+		b = (size_t)((t - t0) * 1e6 / PASS_BUCKET_US);
+		atomic_fetch_add_explicit(&r->hist[b < PASS_BUCKETS ? b :
+						   PASS_BUCKETS - 1], 1,
+					  memory_order_relaxed);
+		t0 = t;
+	}
+	atomic_store(&r->done, true);
+	return NULL;
+}
+
+/* The passes since the last call (upper bucket edges); @over_us counted. */
+static void reader_take(struct reader *r, unsigned long over_us,
+			struct pass_stats *ps)
+{
+	unsigned long cnt[PASS_BUCKETS], acc = 0;
+	double sum = 0;
+	size_t b;
+
+	memset(ps, 0, sizeof(*ps));
+	ps->over_us = over_us;
+	for (b = 0; b < PASS_BUCKETS; b++) {
+		cnt[b] = atomic_exchange(&r->hist[b], 0);
+		ps->n += cnt[b];
+		sum += (double)cnt[b] * (double)(b + 1) * PASS_BUCKET_US / 1e3;
+		if (cnt[b])
+			ps->max_ms = (double)(b + 1) * PASS_BUCKET_US / 1e3;
+		if (b * PASS_BUCKET_US >= over_us)
+			ps->over += cnt[b];
+	}
+	if (!ps->n)
+		return;
+	ps->mean_ms = sum / (double)ps->n;
+	for (b = 0; b < PASS_BUCKETS; b++) {
+		acc += cnt[b];
+		if (acc * 100 >= ps->n * 99)
+			break;
+	}
+	ps->p99_ms = (double)(b + 1) * PASS_BUCKET_US / 1e3;
+}
+
+static void pass_print(const char *what, const struct pass_stats *ps)
+{
+	gt_msg("%s: %lu passes over the hot set, mean %.1f ms, p99 %.1f ms, max %.1f ms; %lu longer than %.1f ms",
+	       what, ps->n, ps->mean_ms, ps->p99_ms, ps->max_ms, ps->over,
+	       (double)ps->over_us / 1e3);
+}
+
+/*
+ * Print the physical span of @buf's pages: DAMON's regions are physical, so
+ * it can tell a hot set apart from idle pages only if they are not
+ * interleaved (after phase 1 the hot set was one 16 MiB span in every run).
+ */
+static void print_span(void *buf, size_t npages)
+{
+	uint64_t *pfns, lo = UINT64_MAX, hi = 0;
+	size_t i;
+
+	pfns = calloc(npages, sizeof(*pfns));
+	if (!pfns || gt_pagemap_pfns(buf, npages, pfns)) {
+		free(pfns);
+		return;
+	}
+	for (i = 0; i < npages; i++) {
+		lo = pfns[i] < lo ? pfns[i] : lo;
+		hi = pfns[i] + 1 > hi ? pfns[i] + 1 : hi;
+	}
+	gt_msg("hot set: %zu pages in PFNs %#" PRIx64 "-%#" PRIx64
+	       " (%" PRIu64 " KiB)", npages, lo, hi,
+	       (hi - lo) * gt_page_size() >> 10);
+	free(pfns);
+}
+
+static int reader_stop(struct reader *r, pthread_t th)
+{
+	atomic_store(&r->stop, true);
+	pthread_join(th, NULL);
+	if (r->err)
+		return gt_fail("cannot flush the TLB: %s", strerror(-r->err));
+	return 0;
+}
+
+/*
+ * The sampling interval for phase 2: READER_MARGIN times the reader's p99
+ * pass, rounded up to a millisecond, and at least SAMPLE_US.
+ */
+static unsigned long hot_sample_us(const struct pass_stats *calib)
+{
+	unsigned long us = (unsigned long)(READER_MARGIN * calib->p99_ms * 1e3);
+
+	us = (us + 999) / 1000 * 1000;
+	return us > SAMPLE_US ? us : SAMPLE_US;
+}
+
+/*
+ * Phase 2: read the hot quarter of @buf (in a thread) until HOT_STOP_PCT%
+ * of it is on the fast node or HOT_WAIT_S passed.
  */
 static int phase_hot(char *buf)
 {
 	char *cold_buf = buf + (size_t)HOT_PAGES * gt_page_size();
 	size_t stop = (size_t)HOT_PAGES * HOT_STOP_PCT / 100;
+	static struct reader rd;	/* zeroed; 16 KiB of histogram */
 	struct gt_node_count hot, cold, before;
+	struct pass_stats calib, ps;
 	struct damos_stats st;
-	unsigned long passes = 0;
-	double start, next;
+	unsigned long sample_us;
+	double start, t;
+	pthread_t th;
 	size_t back;
 	int err;
 
 	err = gt_count_pages(buf, BUF_PAGES, &before);
+	if (err)
+		return err;
+	rd.buf = buf;
+	rd.npages = HOT_PAGES;
+	err = pthread_create(&th, NULL, reader_main, &rd);
+	if (err)
+		return gt_fail("cannot start the reader thread: %s",
+			       strerror(err));
+
+	/* Calibrate with DAMON off, while this thread does what it will do. */
+	gt_sleep_ms(CALIB_WARMUP_MS);
+	reader_take(&rd, SAMPLE_US, &calib);
+	start = gt_now();
+	do {
+		gt_sleep_ms((long)(CHECK_EVERY_S * 1000));
+		t = gt_now();
+		err = gt_count_pages(buf, HOT_PAGES, &hot);
+		t = gt_now() - t;
+	} while (!err && gt_now() - start < CALIB_S);
+	reader_take(&rd, SAMPLE_US, &calib);
+	if (err || atomic_load(&rd.done)) {
+		int stop_err = reader_stop(&rd, th);
+
+		return err ? err : stop_err ? stop_err : -EIO;
+	}
+	pass_print("reader, DAMON off", &calib);
+	print_span(buf, HOT_PAGES);
+	gt_msg("a placement check of the hot set takes %.1f ms", t * 1e3);
+	sample_us = hot_sample_us(&calib);
+
+	err = damon_intervals(sample_us);
 	if (!err)
 		err = damon_scheme("migrate_hot", FAST_NODE,
-				   HOT_MIN_NR_ACCESSES, AGGR_US / SAMPLE_US,
+				   HOT_MIN_NR_ACCESSES, SAMPLES_PER_AGGR,
 				   HOT_AGE);
 	if (!err)
 		err = damon_write(KDAMOND "/state", "on");
+	if (err) {
+		reader_stop(&rd, th);
+		return err;
+	}
+	start = gt_now();
+	do {
+		gt_sleep_ms((long)(CHECK_EVERY_S * 1000));
+		err = gt_count_pages(buf, HOT_PAGES, &hot);
+	} while (!err && !atomic_load(&rd.done) &&
+		 hot.on_node[FAST_NODE] < stop && gt_now() - start < HOT_WAIT_S);
+	t = gt_now() - start;
+	if (reader_stop(&rd, th))
+		err = err ? err : -EIO;
+	reader_take(&rd, sample_us, &ps);
 	if (err)
 		return err;
-	start = gt_now();
-	next = start + CHECK_EVERY_S;
-	for (;;) {
-		touch_pages(buf, HOT_PAGES);
-		err = cgt_tlb_flush();
-		if (err)
-			return gt_fail("cannot flush the TLB: %s", strerror(-err));
-		passes++;
-		if (gt_now() < next)
-			continue;
-		next = gt_now() + CHECK_EVERY_S;
-		err = gt_count_pages(buf, HOT_PAGES, &hot);
-		if (err)
-			return err;
-		if (hot.on_node[FAST_NODE] >= stop ||
-		    gt_now() - start >= HOT_WAIT_S)
-			break;
-	}
-	gt_msg("phase 2 (hot quarter read %lu times, migrate_hot) ran %.1f s",
-	       passes, gt_now() - start);
+	gt_msg("phase 2 (hot quarter read, migrate_hot) ran %.1f s", t);
+	pass_print("reader, DAMON on", &ps);
 	err = damon_stats(&st);
 	if (!err)
 		err = damon_write(KDAMOND "/state", "off");
