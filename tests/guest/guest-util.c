@@ -135,7 +135,9 @@ int gt_write(const char *path, const char *val)
 }
 
 /* Read the flat-keyed file @path and find @key in it. */
-static int read_stat(const char *path, const char *key, uint64_t *ret)
+/* Read flat-keyed @path once and look up @n @keys in it. */
+static int read_stats(const char *path, const char *const *keys, size_t n,
+		      uint64_t *val)
 {
 	char *text;
 	int err;
@@ -144,14 +146,19 @@ static int read_stat(const char *path, const char *key, uint64_t *ret)
 	if (!text)
 		return fail_errno(-ENOMEM, "no memory to read", path);
 	err = gt_read(path, text, CGT_FS_MAX_FILE);
-	if (err >= 0) {
-		err = cgt_stat_get(text, key, ret);
+	for (size_t i = 0; err >= 0 && i < n; i++) {
+		err = cgt_stat_get(text, keys[i], &val[i]);
 		if (err)
-			gt_fail("no valid \"%s\" in %s (%s)", key, path,
+			gt_fail("no valid \"%s\" in %s (%s)", keys[i], path,
 				strerror(-err));
 	}
 	free(text);
 	return err < 0 ? err : 0;
+}
+
+static int read_stat(const char *path, const char *key, uint64_t *ret)
+{
+	return read_stats(path, &key, 1, ret);
 }
 
 int gt_vmstat(const char *key, uint64_t *ret)
@@ -394,6 +401,21 @@ void gt_count_print(const char *label, const struct gt_node_count *c, int nr)
 			 " not-present/error=%zu (first: %s)", c->errors,
 			 strerror(-c->first_error));
 	gt_msg("%s", line);
+}
+
+int gt_expect_on_node(void *buf, size_t npages, int node, const char *label)
+{
+	struct gt_node_count c;
+	int err;
+
+	err = gt_count_pages(buf, npages, &c);
+	if (err)
+		return err;
+	gt_count_print(label, &c, 2);
+	if (c.on_node[node] != npages)
+		return gt_fail("%s: expected all %zu pages on node %d, found %zu",
+			       label, npages, node, c.on_node[node]);
+	return 0;
 }
 
 /* pread exactly @len bytes at @off. */
@@ -706,8 +728,6 @@ int gt_vmstat_read(const char *const *keys, size_t n, uint64_t *val)
 {
 	int err = gt_vmstat_refresh();
 
-	for (size_t i = 0; !err && i < n; i++)
-		err = gt_vmstat(keys[i], &val[i]);
-	return err;
+	return err ? err : read_stats("/proc/vmstat", keys, n, val);
 }
 

@@ -28,6 +28,10 @@
 #define GT_FAIL 1
 #define GT_SKIP 77
 
+/* The knobs of upstream tiering that tests set and restore. */
+#define GT_NUMA_BALANCING "/proc/sys/kernel/numa_balancing"
+#define GT_DEMOTION_ENABLED "/sys/kernel/mm/numa/demotion_enabled"
+
 /* Nodes a per-node count keeps; the testbed has 2, leave room for more. */
 #define GT_MAX_NODES 64
 
@@ -124,6 +128,12 @@ int gt_count_pages(void *buf, size_t npages, struct gt_node_count *ret);
 
 /* Print "<label>: N0=a N1=b errors=c (first -ENOENT)" for nodes < @nr. */
 void gt_count_print(const char *label, const struct gt_node_count *c, int nr);
+
+/*
+ * Count @buf's pages per node, print the counts under @label and fail
+ * (reported) unless all @npages are on @node.
+ */
+int gt_expect_on_node(void *buf, size_t npages, int node, const char *label);
 
 /* Read the PFN of every page of @buf from /proc/self/pagemap; all must be
  * present, not swapped, and have a non-zero PFN (needs CAP_SYS_ADMIN). */

@@ -124,7 +124,6 @@
 
 #define CHECK_EVERY_S 0.5
 
-#define NUMA_BALANCING "/proc/sys/kernel/numa_balancing"
 #define DAMON_ADMIN "/sys/kernel/mm/damon/admin"
 #define KDAMONDS DAMON_ADMIN "/kdamonds"
 #define KDAMOND KDAMONDS "/0"
@@ -742,7 +741,7 @@ int main(void)
 	err = gt_thp_disable();
 	/* NUMA balancing would move the pages too: off */
 	if (!err)
-		err = gt_knob_set(&balancing, NUMA_BALANCING, "0");
+		err = gt_knob_set(&balancing, GT_NUMA_BALANCING, "0");
 	if (!err)
 		err = damon_teardown();	/* a kdamond left by an earlier test */
 	if (err)

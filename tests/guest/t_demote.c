@@ -58,8 +58,6 @@
  */
 #define COLD_MIN_PCT 90
 
-#define NUMA_BALANCING "/proc/sys/kernel/numa_balancing"
-#define DEMOTION_ENABLED "/sys/kernel/mm/numa/demotion_enabled"
 
 static const char *const counters[] = {
 	"pgdemote_kswapd",
@@ -325,9 +323,9 @@ int main(void)
 	gt_require_tiers(FAST_NODE, SLOW_NODE, "no demotion target");
 	err = gt_thp_disable();
 	if (!err)
-		err = gt_knob_set(&demotion, DEMOTION_ENABLED, "1");
+		err = gt_knob_set(&demotion, GT_DEMOTION_ENABLED, "1");
 	if (!err)
-		err = gt_knob_set(&balancing, NUMA_BALANCING, "0");
+		err = gt_knob_set(&balancing, GT_NUMA_BALANCING, "0");
 	if (err)
 		goto out;
 

@@ -28,17 +28,12 @@ static double now(void)
 /* Every page of @buf must be on @node and hold its pattern. */
 static int check_placement(void *buf, size_t npages, int node)
 {
-	struct gt_node_count c;
 	size_t bad;
 	int err;
 
-	err = gt_count_pages(buf, npages, &c);
+	err = gt_expect_on_node(buf, npages, node, "status query");
 	if (err)
 		return err;
-	gt_count_print("status query", &c, 2);
-	if (c.on_node[node] != npages)
-		return gt_fail("expected all %zu pages on node %d, found %zu",
-			       npages, node, c.on_node[node]);
 	bad = gt_buf_verify(buf, npages, SEED);
 	if (bad)
 		return gt_fail("%zu of %zu pages lost their contents after the move to node %d",

@@ -45,8 +45,6 @@
 #define WALL_CAP_S 240.0	/* in case the task does not get the CPU */
 #define CHECK_EVERY_S 0.5
 
-#define NUMA_BALANCING "/proc/sys/kernel/numa_balancing"
-#define DEMOTION_ENABLED "/sys/kernel/mm/numa/demotion_enabled"
 
 static const char *const counters[] = {
 	"numa_pte_updates",
@@ -116,13 +114,9 @@ static int run(char *buf)
 	err = gt_move_pages(buf, BUF_PAGES, SLOW_NODE, NULL);
 	if (err)
 		return err;
-	err = gt_count_pages(buf, BUF_PAGES, &hot);
+	err = gt_expect_on_node(buf, BUF_PAGES, SLOW_NODE, "buffer after move_pages");
 	if (err)
 		return err;
-	gt_count_print("buffer after move_pages", &hot, 2);
-	if (hot.on_node[SLOW_NODE] != BUF_PAGES)
-		return gt_fail("expected all %d pages on node %d", BUF_PAGES,
-			       SLOW_NODE);
 
 	err = gt_vmstat_read(counters, NR_COUNTERS, before);
 	if (err)
@@ -184,9 +178,9 @@ int main(void)
 	gt_require_tiers(FAST_NODE, SLOW_NODE, "nothing to promote from");
 	err = gt_thp_disable();
 	if (!err)
-		err = gt_knob_set(&demotion, DEMOTION_ENABLED, "1");
+		err = gt_knob_set(&demotion, GT_DEMOTION_ENABLED, "1");
 	if (!err)
-		err = gt_knob_set(&balancing, NUMA_BALANCING, "2");
+		err = gt_knob_set(&balancing, GT_NUMA_BALANCING, "2");
 	if (!err) {
 		buf = gt_buf_alloc(BUF_PAGES);
 		if (!buf)
