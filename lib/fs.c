@@ -1,109 +1,188 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * fs.c - root-parameterised access to /sys, /proc and cgroupfs.
+ * fs.c - access to /sys, /proc and cgroupfs below a root directory handle.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/openat2.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgtier/fs.h"
+#include "cgtier/parse.h"
+#include "fs-internal.h"
 
-int cgt_fs_init(struct cgt_fs *fs, const char *root)
+/* What every access below the root obeys. */
+#define FS_RESOLVE (RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)
+
+int cgt__openat(int dirfd, const char *rel, int flags, uint64_t resolve)
 {
-	size_t len;
+	/* openat2() refuses O_PATH with anything but these */
+	int extra = flags & O_PATH ? O_CLOEXEC : O_CLOEXEC | O_NOCTTY;
+	struct open_how how = {
+		.flags = (uint64_t)(flags | extra),
+		.resolve = resolve,
+	};
+	int tries = 0;
+	long fd;
+
+	/* EAGAIN: a concurrent rename raced the BENEATH check; try again */
+	do {
+		fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+	} while (fd < 0 && (errno == EINTR || errno == EAGAIN) && ++tries < 16);
+	return fd < 0 ? -errno : (int)fd;
+}
+
+int cgt__read_fd(int fd, char *buf, size_t len)
+{
+	size_t total = 0;
+	ssize_t n;
+	char extra;
+
+	if (!buf || len == 0)
+		return -EINVAL;
+	for (;;) {
+		if (total == len - 1) {
+			/* Full buffer: only fine if this is exactly the end. */
+			n = read(fd, &extra, 1);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return -errno;
+			if (n > 0)
+				return -EFBIG;
+			break;
+		}
+		n = read(fd, buf + total, len - 1 - total);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		total += (size_t)n;
+	}
+	while (total > 0 && buf[total - 1] == '\n')
+		total--;
+	buf[total] = '\0';
+	return total > INT32_MAX ? -EFBIG : (int)total;
+}
+
+int cgt__write_fd(int fd, const char *val)
+{
+	size_t len = strlen(val);
+	ssize_t n;
+
+	do {
+		n = write(fd, val, len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+int cgt__read_at(int dirfd, const char *rel, uint64_t resolve, char *buf,
+		 size_t len)
+{
+	int fd, r;
+
+	if (!buf || len == 0)
+		return -EINVAL;
+	fd = cgt__openat(dirfd, rel, O_RDONLY, resolve);
+	if (fd < 0)
+		return fd;
+	r = cgt__read_fd(fd, buf, len);
+	close(fd);
+	return r;
+}
+
+int cgt__write_at(int dirfd, const char *rel, uint64_t resolve,
+		  const char *val)
+{
+	int fd, r;
+
+	if (!val)
+		return -EINVAL;
+	fd = cgt__openat(dirfd, rel, O_WRONLY | O_TRUNC, resolve);
+	if (fd < 0)
+		return fd;
+	r = cgt__write_fd(fd, val);
+	/* sysfs and cgroupfs report some errors only at close */
+	if (close(fd) < 0 && r == 0 && errno != EINTR)
+		r = -errno;
+	return r;
+}
+
+int cgt__parse_u64_or_max(const char *text, uint64_t *ret)
+{
+	if (strcmp(text, "max") == 0) {
+		*ret = UINT64_MAX;
+		return 0;
+	}
+	return cgt_parse_u64(text, ret);
+}
+
+int cgt_fs_open(struct cgt_fs *fs, const char *root)
+{
+	int fd;
 
 	if (!fs)
 		return -EINVAL;
 	if (!root)
 		root = "/";
-	len = strlen(root);
-	while (len > 0 && root[len - 1] == '/')
-		len--;
-	if (len >= sizeof(fs->root))
-		return -ENAMETOOLONG;
-	memcpy(fs->root, root, len);
-	fs->root[len] = '\0';
+	if (root[0] != '/')
+		return -EINVAL;
+	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	fs->dirfd = fd;
 	return 0;
 }
 
-int cgt_fs_path(const struct cgt_fs *fs, const char *rel, char *buf, size_t len)
+void cgt_fs_close(struct cgt_fs *fs)
 {
-	int n;
-
-	if (!fs || !rel || rel[0] != '/' || !buf)
-		return -EINVAL;
-	n = snprintf(buf, len, "%s%s", fs->root, rel);
-	if (n < 0)
-		return -EINVAL;
-	if ((size_t)n >= len)
-		return -ENAMETOOLONG;
-	return 0;
+	if (fs && fs->dirfd >= 0) {
+		close(fs->dirfd);
+		fs->dirfd = -1;
+	}
 }
 
-static int open_rel(const struct cgt_fs *fs, const char *rel, int flags)
+/* "/sys/x" -> "sys/x", "/" -> "."; NULL if @rel is not absolute. */
+static const char *below_root(const struct cgt_fs *fs, const char *rel)
 {
-	char path[PATH_MAX];
-	int r, fd;
+	if (!fs || fs->dirfd < 0 || !rel || rel[0] != '/')
+		return NULL;
+	while (*rel == '/')
+		rel++;
+	return *rel ? rel : ".";
+}
 
-	r = cgt_fs_path(fs, rel, path, sizeof(path));
-	if (r < 0)
-		return r;
-	fd = open(path, flags | O_CLOEXEC | O_NOCTTY);
-	return fd < 0 ? -errno : fd;
+int cgt_fs_openat(const struct cgt_fs *fs, const char *rel, int flags)
+{
+	const char *p = below_root(fs, rel);
+
+	if (!p)
+		return -EINVAL;
+	return cgt__openat(fs->dirfd, p, flags, FS_RESOLVE);
 }
 
 int cgt_fs_read(const struct cgt_fs *fs, const char *rel, char *buf, size_t len)
 {
-	size_t total = 0;
-	int fd, r = 0;
+	const char *p = below_root(fs, rel);
 
-	if (!buf || len == 0)
+	if (!p)
 		return -EINVAL;
-	fd = open_rel(fs, rel, O_RDONLY);
-	if (fd < 0)
-		return fd;
-	for (;;) {
-		ssize_t n = read(fd, buf + total, len - 1 - total);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			r = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		total += (size_t)n;
-		if (total == len - 1) {
-			char extra;
-
-			/* Full buffer: only fine if this was exactly the end. */
-			n = read(fd, &extra, 1);
-			if (n != 0)
-				r = n < 0 ? -errno : -EFBIG;
-			break;
-		}
-	}
-	close(fd);
-	if (r < 0)
-		return r;
-	while (total > 0 && buf[total - 1] == '\n')
-		total--;
-	buf[total] = '\0';
-	return (int)total;
+	return cgt__read_at(fs->dirfd, p, FS_RESOLVE, buf, len);
 }
 
 int cgt_fs_read_u64(const struct cgt_fs *fs, const char *rel, uint64_t *ret)
 {
-	char buf[64], *end;
-	unsigned long long v;
+	char buf[64];
 	int r;
 
 	if (!ret)
@@ -111,72 +190,53 @@ int cgt_fs_read_u64(const struct cgt_fs *fs, const char *rel, uint64_t *ret)
 	r = cgt_fs_read(fs, rel, buf, sizeof(buf));
 	if (r < 0)
 		return r;
-	if (strcmp(buf, "max") == 0) {
-		*ret = UINT64_MAX;
-		return 0;
-	}
-	if (buf[0] < '0' || buf[0] > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(buf, &end, 10);
-	if (errno)
-		return -errno;
-	if (*end != '\0')
-		return -EINVAL;
-	*ret = v;
-	return 0;
+	return cgt__parse_u64_or_max(buf, ret);
 }
 
 int cgt_fs_write(const struct cgt_fs *fs, const char *rel, const char *val)
 {
-	size_t len;
-	ssize_t n;
-	int fd, r = 0;
+	const char *p = below_root(fs, rel);
 
-	if (!val)
+	if (!p)
 		return -EINVAL;
-	fd = open_rel(fs, rel, O_WRONLY);
-	if (fd < 0)
-		return fd;
-	len = strlen(val);
-	do {
-		n = write(fd, val, len);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		r = -errno;
-	else if ((size_t)n != len)
-		r = -EIO;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	return r;
+	return cgt__write_at(fs->dirfd, p, FS_RESOLVE, val);
+}
+
+int cgt_fs_write_u64(const struct cgt_fs *fs, const char *rel, uint64_t val)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, val);
+	return cgt_fs_write(fs, rel, buf);
 }
 
 int cgt_fs_exists(const struct cgt_fs *fs, const char *rel)
 {
-	char path[PATH_MAX];
-	struct stat st;
-	int r;
+	int fd = cgt_fs_openat(fs, rel, O_PATH);
 
-	r = cgt_fs_path(fs, rel, path, sizeof(path));
-	if (r < 0)
-		return r;
-	return stat(path, &st) < 0 ? -errno : 0;
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
 }
 
 int cgt_fs_opendir(const struct cgt_fs *fs, const char *rel, DIR **ret)
 {
-	char path[PATH_MAX];
 	DIR *d;
-	int r;
+	int fd;
 
 	if (!ret)
 		return -EINVAL;
-	r = cgt_fs_path(fs, rel, path, sizeof(path));
-	if (r < 0)
+	fd = cgt_fs_openat(fs, rel, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return fd;
+	d = fdopendir(fd);
+	if (!d) {
+		int r = -errno;
+
+		close(fd);
 		return r;
-	d = opendir(path);
-	if (!d)
-		return -errno;
+	}
 	*ret = d;
 	return 0;
 }

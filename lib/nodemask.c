@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cgtier/nodemask.h"
+#include "cgtier/parse.h"
 
 void cgt_nodemask_clear(struct cgt_nodemask *m)
 {
@@ -61,19 +62,15 @@ bool cgt_nodemask_empty(const struct cgt_nodemask *m)
 /* Parse a decimal node id at *s; advance *s. */
 static int parse_node(const char **s, int *ret)
 {
-	const char *p = *s;
-	int v = 0;
+	uint64_t v;
+	int r;
 
-	if (*p < '0' || *p > '9')
-		return -EINVAL;
-	while (*p >= '0' && *p <= '9') {
-		v = v * 10 + (*p - '0');
-		if (v >= CGT_MAX_NODES)
-			return -ERANGE;
-		p++;
-	}
-	*s = p;
-	*ret = v;
+	r = cgt_parse_u64_prefix(s, &v);
+	if (r < 0)
+		return r;
+	if (v >= CGT_MAX_NODES)
+		return -ERANGE;
+	*ret = (int)v;
 	return 0;
 }
 

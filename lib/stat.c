@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgtier/parse.h"
 #include "cgtier/stat.h"
 
 /* Return the start of the line whose first word is @key, or NULL. */
@@ -26,27 +27,6 @@ static const char *find_key(const char *text, const char *key)
 			line++;
 	}
 	return NULL;
-}
-
-/* Parse an unsigned decimal at *p (no sign), advancing *p. */
-static int parse_u64(const char **p, uint64_t *ret)
-{
-	const char *s = *p;
-	uint64_t v = 0;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	while (*s >= '0' && *s <= '9') {
-		unsigned d = (unsigned)(*s - '0');
-
-		if (v > (UINT64_MAX - d) / 10)
-			return -ERANGE;
-		v = v * 10 + d;
-		s++;
-	}
-	*p = s;
-	*ret = v;
-	return 0;
 }
 
 static const char *skip_blanks(const char *s)
@@ -68,7 +48,7 @@ int cgt_stat_get(const char *text, const char *key, uint64_t *ret)
 	if (!p)
 		return -ENOENT;
 	p = skip_blanks(p);
-	r = parse_u64(&p, &v);
+	r = cgt_parse_u64_prefix(&p, &v);
 	if (r < 0)
 		return r;
 	p = skip_blanks(p);
@@ -102,14 +82,14 @@ int cgt_numa_stat_get(const char *text, const char *key, uint64_t *ret, int nr)
 			r = -EINVAL;
 			break;
 		}
-		r = parse_u64(&p, &node);
+		r = cgt_parse_u64_prefix(&p, &node);
 		if (r < 0)
 			break;
 		if (*p++ != '=') {
 			r = -EINVAL;
 			break;
 		}
-		r = parse_u64(&p, &v);
+		r = cgt_parse_u64_prefix(&p, &v);
 		if (r < 0)
 			break;
 		if (node >= (uint64_t)nr) {

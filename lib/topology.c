@@ -5,10 +5,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgtier/parse.h"
 #include "cgtier/topology.h"
 
 #define NODE_DIR "/sys/devices/system/node"
@@ -29,18 +31,15 @@ static int read_nodemask(const struct cgt_fs *fs, const char *rel,
 /* "memory_tier12" -> 12; -EINVAL for anything else. */
 static int parse_tier_name(const char *name, int *ret)
 {
-	const char *p = name + strlen("memory_tier");
-	long v = 0;
+	size_t plen = strlen("memory_tier");
+	uint64_t v;
+	int r;
 
-	if (strncmp(name, "memory_tier", strlen("memory_tier")) != 0 || !*p)
+	if (strncmp(name, "memory_tier", plen) != 0)
 		return -EINVAL;
-	for (; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		v = v * 10 + (*p - '0');
-		if (v > 1000000)
-			return -ERANGE;
-	}
+	r = cgt_parse_u64_range(name + plen, 0, INT_MAX, &v);
+	if (r < 0)
+		return r;
 	*ret = (int)v;
 	return 0;
 }
@@ -132,16 +131,37 @@ const struct cgt_nodemask *cgt_topology_fast_nodes(const struct cgt_topology *t)
 	return t->nr_tiers > 0 ? &t->tiers[0].nodes : &empty;
 }
 
+/* "   1022376 kB" (what follows "Node N Key:") in bytes. */
+static int parse_kb(const char *s, uint64_t *ret)
+{
+	uint64_t kb;
+	int r;
+
+	while (*s == ' ')
+		s++;
+	r = cgt_parse_u64_prefix(&s, &kb);
+	if (r < 0)
+		return r;
+	if (strncmp(s, " kB", 3) != 0 || (s[3] && s[3] != '\n'))
+		return -EINVAL;
+	if (kb > UINT64_MAX / 1024)
+		return -ERANGE;
+	*ret = kb * 1024;
+	return 0;
+}
+
 int cgt_node_meminfo(const struct cgt_fs *fs, int node, const char *key,
 		     uint64_t *ret)
 {
 	char rel[96], prefix[64], *text;
-	unsigned long long kb;
 	const char *line;
 	int r, n;
 
 	if (!fs || !key || !*key || !ret || node < 0 || node >= CGT_MAX_NODES)
 		return -EINVAL;
+	n = snprintf(prefix, sizeof(prefix), "Node %d %s:", node, key);
+	if (n < 0 || (size_t)n >= sizeof(prefix))
+		return -ENOENT;
 	text = malloc(CGT_FS_MAX_FILE);
 	if (!text)
 		return -ENOMEM;
@@ -149,21 +169,14 @@ int cgt_node_meminfo(const struct cgt_fs *fs, int node, const char *key,
 	r = cgt_fs_read(fs, rel, text, CGT_FS_MAX_FILE);
 	if (r < 0)
 		goto out;
-	n = snprintf(prefix, sizeof(prefix), "Node %d %s:", node, key);
 	r = -ENOENT;
-	if (n < 0 || (size_t)n >= sizeof(prefix))
-		goto out;
 	for (line = text; line; line = strchr(line, '\n')) {
 		if (*line == '\n')
 			line++;
-		if (strncmp(line, prefix, (size_t)n) != 0)
-			continue;
-		r = -EINVAL;
-		if (sscanf(line + n, " %llu kB", &kb) == 1 && kb <= UINT64_MAX / 1024) {
-			*ret = (uint64_t)kb * 1024;
-			r = 0;
+		if (strncmp(line, prefix, (size_t)n) == 0) {
+			r = parse_kb(line + n, ret);
+			break;
 		}
-		break;
 	}
 out:
 	free(text);

@@ -2,15 +2,22 @@
 /*
  * fs.h - the one place where cgtier touches /sys, /proc and cgroupfs.
  *
- * Every path is relative to a root directory, "/" on a live system and a
- * fixture tree in unit tests.  All functions return 0 (or a byte count) on
- * success and a negative errno on failure; they never log.
+ * A struct cgt_fs holds an O_PATH handle on a root directory: "/" on a live
+ * system, a fixture tree in unit tests.  Every path argument is relative to
+ * that root, written absolute ("/sys/kernel/mm/..."), and is resolved with
+ * openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS) from the root handle: no
+ * string building per access, and no path ("..", an absolute symlink, a
+ * /proc magic link) can reach outside the root.  Relative symlinks that
+ * stay below it (sysfs's, /proc/self) work.  cgroup.h adds stricter,
+ * per-cgroup handles on top.
+ *
+ * All functions return 0 (or a byte count) on success and a negative errno
+ * on failure; they never log, and write out-parameters only on success.
  */
 #ifndef CGTIER_FS_H
 #define CGTIER_FS_H
 
 #include <dirent.h>
-#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,27 +25,48 @@
 #define CGT_FS_MAX_FILE (64 * 1024)
 
 struct cgt_fs {
-	char root[PATH_MAX]; /* no trailing slash; "" means the real "/" */
+	int dirfd; /* O_PATH|O_DIRECTORY handle of the root; -1 when closed */
 };
 
-/* Set @fs to @root ("/" or NULL for the live system). -ENAMETOOLONG, -EINVAL. */
-int cgt_fs_init(struct cgt_fs *fs, const char *root);
+/*
+ * Open the root @root (NULL means "/").  @root must be an absolute path to
+ * a directory: a relative one is -EINVAL (it would depend on the working
+ * directory).  Release with cgt_fs_close().
+ */
+int cgt_fs_open(struct cgt_fs *fs, const char *root);
 
-/* Build "<root>/<rel>" into @buf. @rel must be absolute ("/sys/..."). */
-int cgt_fs_path(const struct cgt_fs *fs, const char *rel, char *buf, size_t len);
+/* Close the root handle; safe on a closed or zeroed-then-failed @fs. */
+void cgt_fs_close(struct cgt_fs *fs);
+
+/*
+ * openat2() @rel below the root with @flags (O_CLOEXEC, and O_NOCTTY
+ * unless @flags has O_PATH, are added).  Returns the new fd or a negative errno: -EXDEV if @rel leaves
+ * the root, -EINVAL if @rel is not absolute.
+ */
+int cgt_fs_openat(const struct cgt_fs *fs, const char *rel, int flags);
 
 /*
  * Read the whole file @rel into @buf (NUL-terminated, trailing newlines
- * stripped).  Returns the length, -EFBIG if it does not fit in @len - 1
+ * stripped).  Returns the length, -EFBIG if the file has more than @len - 1
  * bytes, or the errno of open/read.
  */
 int cgt_fs_read(const struct cgt_fs *fs, const char *rel, char *buf, size_t len);
 
-/* Read a file holding one unsigned decimal number; "max" gives UINT64_MAX. */
+/*
+ * Read a file holding one unsigned decimal number (cgt_parse_u64(), after
+ * the trailing newline is stripped); "max" gives UINT64_MAX.
+ */
 int cgt_fs_read_u64(const struct cgt_fs *fs, const char *rel, uint64_t *ret);
 
-/* Write @val to @rel with a single write(2); -EIO on a short write. */
+/*
+ * Replace the contents of @rel with @val: open O_WRONLY|O_TRUNC (which
+ * sysfs, procfs and cgroupfs accept and ignore) and a single write(2);
+ * -EIO on a short write.  The file must exist.
+ */
 int cgt_fs_write(const struct cgt_fs *fs, const char *rel, const char *val);
+
+/* cgt_fs_write() of @val in decimal. */
+int cgt_fs_write_u64(const struct cgt_fs *fs, const char *rel, uint64_t val);
 
 /* Open directory @rel; *@ret (closedir() it) is set only on success. */
 int cgt_fs_opendir(const struct cgt_fs *fs, const char *rel, DIR **ret);

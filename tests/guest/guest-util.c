@@ -16,20 +16,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgtier/cgroup.h"
 #include "cgtier/fs.h"
 #include "cgtier/mempolicy.h"
+#include "cgtier/pageidle.h"
 #include "cgtier/stat.h"
 #include "cgtier/topology.h"
 #include "guest-util.h"
 
 #define THP_ENABLED "/sys/kernel/mm/transparent_hugepage/enabled"
-
-/* Pages per move_pages() call: bounds the page/node/status arrays. */
-#define MOVE_CHUNK 1024
-
-#define PAGEMAP_PRESENT (1ULL << 63)
-#define PAGEMAP_SWAPPED (1ULL << 62)
-#define PAGEMAP_PFN_MASK ((1ULL << 55) - 1)
 
 /* ---- reporting ------------------------------------------------------- */
 
@@ -101,8 +96,10 @@ const struct cgt_fs *gt_fs(void)
 	static bool ready;
 
 	if (!ready) {
-		if (cgt_fs_init(&fs, "/"))
-			gt_fatal("cgt_fs_init(\"/\") failed");
+		int err = cgt_fs_open(&fs, "/");
+
+		if (err)
+			gt_fatal("cgt_fs_open(\"/\"): %s", strerror(-err));
 		ready = true;
 	}
 	return &fs;
@@ -283,44 +280,17 @@ int gt_lru_drain(void)
 }
 
 /*
- * One move_pages(2) call over pages [@first, @first + @count) of @buf;
- * @node < 0 queries.  Returns 0, or a negative errno (already reported).
+ * cgt_move_range() over all of @buf, filling @status for every page; @node
+ * < 0 queries.  Returns 0, or a negative errno (already reported).
  */
-static int move_chunk(char *buf, size_t first, size_t count, int node,
-		      int *status)
+static int move_all(void *buf, size_t npages, int node, int *status)
 {
-	void *pages[MOVE_CHUNK];
-	int nodes[MOVE_CHUNK];
-	size_t i;
-	long ret;
+	/* > 0: pages the kernel could not migrate; status says which */
+	long ret = cgt_move_range(0, buf, npages, node, status, MPOL_MF_MOVE);
 
-	for (i = 0; i < count; i++) {
-		pages[i] = buf + (first + i) * gt_page_size();
-		nodes[i] = node;
-	}
-	ret = cgt_move_pages(0, count, pages, node < 0 ? NULL : nodes,
-			     status, MPOL_MF_MOVE);
 	if (ret < 0)
 		return fail_errno((int)ret, "move_pages",
 				  node < 0 ? "(query)" : "(move)");
-	/* > 0: pages the kernel could not migrate; status says which */
-	return 0;
-}
-
-/* Call move_chunk() for all of @buf, filling @status for every page. */
-static int move_all(void *buf, size_t npages, int node, int *status)
-{
-	size_t first, count;
-	int err;
-
-	for (first = 0; first < npages; first += count) {
-		count = npages - first;
-		if (count > MOVE_CHUNK)
-			count = MOVE_CHUNK;
-		err = move_chunk(buf, first, count, node, status + first);
-		if (err)
-			return err;
-	}
 	return 0;
 }
 
@@ -418,41 +388,21 @@ int gt_expect_on_node(void *buf, size_t npages, int node, const char *label)
 	return 0;
 }
 
-/* pread exactly @len bytes at @off. */
-static int pread_full(int fd, void *buf, size_t len, off_t off)
-{
-	char *p = buf;
-	ssize_t n;
-
-	while (len) {
-		n = pread(fd, p, len, off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;
-		p += n;
-		len -= (size_t)n;
-		off += n;
-	}
-	return 0;
-}
-
 /* Check pagemap entries and turn them into PFNs in place. */
 static int pagemap_to_pfns(uint64_t *ent, size_t npages)
 {
 	size_t i;
+	int err;
 
 	for (i = 0; i < npages; i++) {
-		if (!(ent[i] & PAGEMAP_PRESENT))
+		err = cgt_pagemap_pfn(ent[i], &ent[i]);
+		if (err == -ENOENT)
 			return gt_fail("pagemap: page %zu of %zu is not present (entry %#llx)",
 				       i, npages, (unsigned long long)ent[i]);
-		if (ent[i] & PAGEMAP_SWAPPED)
+		if (err == -ENXIO)
 			return gt_fail("pagemap: page %zu of %zu is swapped (entry %#llx)",
 				       i, npages, (unsigned long long)ent[i]);
-		ent[i] &= PAGEMAP_PFN_MASK;
-		if (!ent[i])
+		if (err)
 			return gt_fail("pagemap: page %zu has PFN 0 (no CAP_SYS_ADMIN?)",
 				       i);
 	}
@@ -461,14 +411,8 @@ static int pagemap_to_pfns(uint64_t *ent, size_t npages)
 
 int gt_pagemap_pfns(const void *buf, size_t npages, uint64_t *pfns)
 {
-	off_t off = (off_t)((uintptr_t)buf / gt_page_size() * sizeof(uint64_t));
-	int fd, err;
+	int err = cgt_pagemap_read(gt_fs(), 0, (uintptr_t)buf, npages, pfns);
 
-	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return fail_errno(-errno, "cannot open", "/proc/self/pagemap");
-	err = pread_full(fd, pfns, npages * sizeof(*pfns), off);
-	close(fd);
 	if (err)
 		return fail_errno(err, "cannot read", "/proc/self/pagemap");
 	return pagemap_to_pfns(pfns, npages);
@@ -476,15 +420,30 @@ int gt_pagemap_pfns(const void *buf, size_t npages, uint64_t *pfns)
 
 /* ---- cgroups --------------------------------------------------------- */
 
-int gt_cg_path(const char *name, const char *file, char *buf, size_t len)
+/* The cgroup root's handle, opened once. */
+static const struct cgt_cgroup *cg_root(void)
 {
-	int n;
+	static struct cgt_cgroup root = { .fd = -1 };
+	int err;
 
-	n = snprintf(buf, len, "%s%s%s%s%s", GT_CGROUP_ROOT, *name ? "/" : "",
-		     name, file ? "/" : "", file ? file : "");
-	if (n < 0 || (size_t)n >= len)
-		return gt_fail("cgroup path for \"%s\" too long", name);
-	return 0;
+	if (root.fd < 0) {
+		err = cgt_cgroup_open(gt_fs(), "", &root);
+		if (err)
+			gt_fatal("cannot open the cgroup root %s: %s",
+				 GT_CGROUP_ROOT, strerror(-err));
+	}
+	return &root;
+}
+
+/* Open cgroup @name ("" = the root); reported on failure. */
+static int cg_open(const char *name, struct cgt_cgroup *ret)
+{
+	int err = cgt_cgroup_open_at(cg_root(), name, ret);
+
+	if (err)
+		printf("FAIL: cannot open cgroup %s/%s: %s\n", GT_CGROUP_ROOT,
+		       name, strerror(-err));
+	return err;
 }
 
 static void sleep_ms(long ms)
@@ -495,98 +454,130 @@ static void sleep_ms(long ms)
 		;
 }
 
-/* rmdir @path, retrying for up to 2 s while it is busy. */
-static int rmdir_retry(const char *path)
+/* Remove cgroup @name, retrying for up to 2 s while it is busy. */
+static int rmdir_retry(const char *name)
 {
-	int tries;
+	int tries, err = 0;
 
 	for (tries = 0; tries < 100; tries++) {
-		if (!rmdir(path) || errno == ENOENT)
+		err = cgt_cgroup_rmdir(cg_root(), name);
+		if (!err || err == -ENOENT)
 			return 0;
-		if (errno != EBUSY)
+		if (err != -EBUSY)
 			break;
 		sleep_ms(20);
 	}
-	return fail_errno(-errno, "cannot remove cgroup", path);
+	printf("FAIL: cannot remove cgroup %s/%s: %s\n", GT_CGROUP_ROOT, name,
+	       strerror(-err));
+	return err;
 }
 
 int gt_cg_create(const char *name)
 {
-	char path[PATH_MAX];
 	int err;
 
-	err = gt_cg_path(name, NULL, path, sizeof(path));
-	if (err)
-		return err;
-	if (!mkdir(path, 0755))
+	err = cgt_cgroup_mkdir(cg_root(), name);
+	if (!err)
 		return 0;
-	if (errno != EEXIST)
-		return fail_errno(-errno, "cannot create cgroup", path);
-	gt_msg("cgroup %s exists (left over?): removing it", path);
-	err = rmdir_retry(path);
+	if (err != -EEXIST)
+		goto fail;
+	gt_msg("cgroup %s/%s exists (left over?): removing it", GT_CGROUP_ROOT,
+	       name);
+	err = rmdir_retry(name);
 	if (err)
 		return err;
-	if (mkdir(path, 0755))
-		return fail_errno(-errno, "cannot create cgroup", path);
-	return 0;
+	err = cgt_cgroup_mkdir(cg_root(), name);
+	if (!err)
+		return 0;
+fail:
+	printf("FAIL: cannot create cgroup %s/%s: %s\n", GT_CGROUP_ROOT, name,
+	       strerror(-err));
+	return err;
 }
 
 int gt_cg_enter(const char *name, pid_t pid)
 {
-	char path[PATH_MAX], val[32];
+	struct cgt_cgroup cg;
 	int err;
 
-	err = gt_cg_path(name, "cgroup.procs", path, sizeof(path));
+	err = cg_open(name, &cg);
 	if (err)
 		return err;
-	snprintf(val, sizeof(val), "%d", pid ? (int)pid : (int)getpid());
-	return gt_write(path, val);
+	err = cgt_cgroup_attach(&cg, pid);
+	if (err)
+		printf("FAIL: cannot move pid %d into cgroup %s/%s: %s\n",
+		       pid ? (int)pid : (int)getpid(), GT_CGROUP_ROOT, name,
+		       strerror(-err));
+	cgt_cgroup_close(&cg);
+	return err;
 }
 
 int gt_cg_destroy(const char *name)
 {
-	char path[PATH_MAX];
+	return rmdir_retry(name);
+}
+
+int gt_cg_has_file(const char *name, const char *file)
+{
+	struct cgt_cgroup cg;
+	char c[2];
 	int err;
 
-	err = gt_cg_path(name, NULL, path, sizeof(path));
+	err = cgt_cgroup_open_at(cg_root(), name, &cg);
 	if (err)
 		return err;
-	return rmdir_retry(path);
+	err = cgt_cgroup_read(&cg, file, c, sizeof(c));
+	cgt_cgroup_close(&cg);
+	return err == -EFBIG ? 0 : err < 0 ? err : 0;
+}
+
+int gt_cg_read_u64(const char *name, const char *file, uint64_t *ret)
+{
+	struct cgt_cgroup cg;
+	int err;
+
+	err = cg_open(name, &cg);
+	if (err)
+		return err;
+	err = cgt_cgroup_read_u64(&cg, file, ret);
+	if (err)
+		printf("FAIL: cannot read a number from %s/%s/%s: %s\n",
+		       GT_CGROUP_ROOT, name, file, strerror(-err));
+	cgt_cgroup_close(&cg);
+	return err;
 }
 
 int gt_cg_stat(const char *name, const char *file, const char *key,
 	       uint64_t *ret)
 {
-	char path[PATH_MAX];
+	struct cgt_cgroup cg;
 	int err;
 
-	err = gt_cg_path(name, file, path, sizeof(path));
+	err = cg_open(name, &cg);
 	if (err)
 		return err;
-	return read_stat(path, key, ret);
+	err = cgt_cgroup_stat(&cg, file, key, ret);
+	if (err)
+		gt_fail("no valid \"%s\" in %s/%s/%s (%s)", key, GT_CGROUP_ROOT,
+			name, file, strerror(-err));
+	cgt_cgroup_close(&cg);
+	return err;
 }
 
 int gt_cg_numa_stat(const char *name, const char *key, uint64_t *ret, int nr)
 {
-	char path[PATH_MAX];
-	char *text;
+	struct cgt_cgroup cg;
 	int err;
 
-	err = gt_cg_path(name, "memory.numa_stat", path, sizeof(path));
+	err = cg_open(name, &cg);
 	if (err)
 		return err;
-	text = malloc(CGT_FS_MAX_FILE);
-	if (!text)
-		return fail_errno(-ENOMEM, "no memory to read", path);
-	err = gt_read(path, text, CGT_FS_MAX_FILE);
-	if (err >= 0) {
-		err = cgt_numa_stat_get(text, key, ret, nr);
-		if (err)
-			gt_fail("no valid \"%s\" in %s (%s)", key, path,
-				strerror(-err));
-	}
-	free(text);
-	return err < 0 ? err : 0;
+	err = cgt_cgroup_numa_stat(&cg, key, ret, nr);
+	if (err)
+		gt_fail("no valid \"%s\" in %s/%s/memory.numa_stat (%s)", key,
+			GT_CGROUP_ROOT, name, strerror(-err));
+	cgt_cgroup_close(&cg);
+	return err;
 }
 
 int gt_require_nodes(int max_node)
@@ -615,9 +606,6 @@ int gt_require_nodes(int max_node)
  */
 
 /* --- tiering and DAMON helpers --- */
-
-#include "cgtier/nodemask.h"
-#include "cgtier/topology.h"
 
 void gt_sleep_ms(long ms)
 {

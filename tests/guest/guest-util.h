@@ -22,6 +22,7 @@
 #include <stdnoreturn.h>
 #include <sys/types.h>
 
+#include "cgtier/cgroup.h"
 #include "cgtier/fs.h"
 
 #define GT_PASS 0
@@ -106,7 +107,7 @@ size_t gt_buf_verify(const void *buf, size_t npages, uint64_t seed);
 int gt_lru_drain(void);
 
 /*
- * Move the pages of @buf to @node with numa_move_pages() in chunks.
+ * Move the pages of @buf to @node with cgt_move_range() (chunked).
  * @status (may be NULL) receives each page's node or negative errno.
  * Fails if the call fails or any page did not end up on @node.
  */
@@ -139,14 +140,14 @@ int gt_expect_on_node(void *buf, size_t npages, int node, const char *label);
  * present, not swapped, and have a non-zero PFN (needs CAP_SYS_ADMIN). */
 int gt_pagemap_pfns(const void *buf, size_t npages, uint64_t *pfns);
 
-/* ---- cgroups (cgroup2 at /sys/fs/cgroup) ----------------------------- */
+/*
+ * ---- cgroups (cgroup2 at /sys/fs/cgroup, through cgtier/cgroup.h) -----
+ * @name is relative to the cgroup root ("" = the root).
+ */
 
-#define GT_CGROUP_ROOT "/sys/fs/cgroup"
+#define GT_CGROUP_ROOT CGT_CGROUP_ROOT
 
-/* "/sys/fs/cgroup/<name>[/<file>]" into @buf. */
-int gt_cg_path(const char *name, const char *file, char *buf, size_t len);
-
-/* Create /sys/fs/cgroup/<name>; a leftover from an earlier test is removed. */
+/* Create cgroup @name; a leftover from an earlier test is removed. */
 int gt_cg_create(const char *name);
 
 /* Move @pid (0 = the caller) into cgroup @name ("" = the root). */
@@ -154,6 +155,12 @@ int gt_cg_enter(const char *name, pid_t pid);
 
 /* Remove cgroup @name, retrying while it is still busy (dying tasks). */
 int gt_cg_destroy(const char *name);
+
+/* 0 if cgroup @name has @file, else a negative errno (not reported). */
+int gt_cg_has_file(const char *name, const char *file);
+
+/* Read the number in cgroup @name's @file ("max" = UINT64_MAX). */
+int gt_cg_read_u64(const char *name, const char *file, uint64_t *ret);
 
 /* Read flat-keyed @key of cgroup @name's @file (memory.stat, ...). */
 int gt_cg_stat(const char *name, const char *file, const char *key,

@@ -21,9 +21,9 @@
  * pages back on node 0 within HOT_WAIT_S, and at most IDLE_BACK_MAX_PCT% of
  * the untouched three quarters dragged along (DAMON's region granularity:
  * the age requirement gives it time to split regions at the hot set's edge).
- * Each pass over the hot set ends with cgt_tlb_flush(): under TCG the hot set
+ * Each pass over the hot set ends with wl_tlb_flush(): under TCG the hot set
  * would otherwise stay TLB-resident and its accessed bits, once DAMON clears
- * them, would not be set again (see include/cgtier/tlb.h).
+ * them, would not be set again (see tests/workload/tlb.h).
  *
  * What makes a region "hot" here is a rate per sampling interval, so the
  * reader must touch every hot page at least once per sampling interval, and
@@ -66,8 +66,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgtier/tlb.h"
+#include "cgtier/damon.h"
 #include "guest-util.h"
+#include "tlb.h"
 
 #define FAST_NODE 0
 #define SLOW_NODE 1
@@ -124,103 +125,45 @@
 
 #define CHECK_EVERY_S 0.5
 
-#define DAMON_ADMIN "/sys/kernel/mm/damon/admin"
-#define KDAMONDS DAMON_ADMIN "/kdamonds"
-#define KDAMOND KDAMONDS "/0"
-#define CTX KDAMOND "/contexts/0"
-#define SCHEME CTX "/schemes/0"
-#define ULONG_MAX_STR "18446744073709551615"
+#define DAMON_ADMIN CGT_DAMON_ADMIN
 
-struct damos_stats {
-	uint64_t nr_tried, sz_tried, nr_applied, sz_applied, qt_exceeds;
-};
+/* ---- DAMON sysfs, through libcgtier's damon.h ---------------------------- */
 
-/* ---- DAMON sysfs ------------------------------------------------------ */
+static struct cgt_damon damon;
 
-/* Write @val to DAMON file @path, retrying while the sysfs lock is busy. */
-static int damon_write(const char *path, const char *val)
+/* Report a failed DAMON call (the library names the file) and return @err. */
+static int damon_err(int err, const char *what)
 {
-	int tries, err = 0;
-
-	for (tries = 0; tries < 100; tries++) {
-		err = cgt_fs_write(gt_fs(), path, val);
-		if (err != -EBUSY)
-			break;
-		gt_sleep_ms(20);
-	}
 	if (err)
-		gt_fail("cannot write \"%s\" to %s: %s", val, path,
+		gt_fail("DAMON %s: %s: %s", what,
+			damon.failed[0] ? damon.failed : "(no file)",
 			strerror(-err));
 	return err;
 }
 
-static int damon_write_u64(const char *path, uint64_t val)
+/* Write @cmd to the kdamond's state file. */
+static int damon_state(const char *cmd)
 {
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%" PRIu64, val);
-	return damon_write(path, buf);
-}
-
-/* Whether the kdamond runs; the state file, too, answers -EBUSY at times. */
-static bool damon_running(void)
-{
-	char state[16];
-	int tries, ret = 0;
-
-	for (tries = 0; tries < 100; tries++) {
-		ret = cgt_fs_read(gt_fs(), KDAMOND "/state", state,
-				  sizeof(state));
-		if (ret != -EBUSY)
-			break;
-		gt_sleep_ms(20);
-	}
-	return ret >= 0 && !strcmp(state, "on");
+	return damon_err(cgt_damon_state(&damon, cmd), cmd);
 }
 
 /* Turn the kdamond off (if it runs) and remove it; safe on any path. */
 static int damon_teardown(void)
 {
-	uint64_t nr;
-	int err = 0;
-
-	if (cgt_fs_read_u64(gt_fs(), KDAMONDS "/nr_kdamonds", &nr) || !nr)
-		return 0;
-	if (damon_running())
-		err = damon_write(KDAMOND "/state", "off");
-	if (!err)
-		err = damon_write(KDAMONDS "/nr_kdamonds", "0");
-	return err;
+	return damon_err(cgt_damon_teardown(&damon), "teardown");
 }
 
 /*
- * The lowest and highest address of the top-level "System RAM" ranges of
- * /proc/iomem, or 1 MiB..4 GiB if it cannot be read.
+ * The System RAM of /proc/iomem (cgt_damon_ram_range()), or 1 MiB..4 GiB
+ * if it cannot be read.
  */
 static void ram_range(uint64_t *start, uint64_t *end)
 {
-	unsigned long long s, e;
-	char line[256];
-	FILE *f;
+	int err = cgt_damon_ram_range(gt_fs(), start, end);
 
-	*start = UINT64_MAX;
-	*end = 0;
-	f = fopen("/proc/iomem", "re");
-	if (f) {
-		while (fgets(line, sizeof(line), f)) {
-			if (line[0] == ' ' || !strstr(line, ": System RAM"))
-				continue;
-			if (sscanf(line, "%llx-%llx", &s, &e) != 2 || e <= s)
-				continue;
-			if (s < *start)
-				*start = s;
-			if (e + 1 > *end)
-				*end = e + 1;
-		}
-		fclose(f);
-	}
-	if (*start >= *end) {
-		gt_msg("no System RAM in /proc/iomem: monitoring 1 MiB..4 GiB");
+	if (err) {
+		gt_msg("no System RAM in /proc/iomem (%s): monitoring 1 MiB..4 GiB",
+		       strerror(-err));
 		*start = 1ULL << 20;
 		*end = 4ULL << 30;
 	}
@@ -232,16 +175,14 @@ static void ram_range(uint64_t *start, uint64_t *end)
  */
 static int damon_intervals(unsigned long sample_us)
 {
+	const struct cgt_damon_intervals iv = {
+		.sample_us = sample_us,
+		.aggr_us = (uint64_t)sample_us * SAMPLES_PER_AGGR,
+		.update_us = UPDATE_US,
+	};
 	int err;
 
-	err = damon_write_u64(CTX "/monitoring_attrs/intervals/sample_us",
-			      sample_us);
-	if (!err)
-		err = damon_write_u64(CTX "/monitoring_attrs/intervals/aggr_us",
-				      (uint64_t)sample_us * SAMPLES_PER_AGGR);
-	if (!err)
-		err = damon_write_u64(CTX "/monitoring_attrs/intervals/update_us",
-				      UPDATE_US);
+	err = damon_err(cgt_damon_set_intervals(&damon, &iv), "intervals");
 	if (!err && sample_us != SAMPLE_US)
 		gt_msg("DAMON: sample %lu us, aggr %lu us", sample_us,
 		       sample_us * SAMPLES_PER_AGGR);
@@ -251,39 +192,19 @@ static int damon_intervals(unsigned long sample_us)
 /* One kdamond, one paddr context, one target region over all RAM. */
 static int damon_setup(void)
 {
-	uint64_t start, end;
-	int err;
+	struct cgt_damon_setup s = {
+		.operations = "paddr",
+		.intervals = { SAMPLE_US, AGGR_US, UPDATE_US },
+		.min_nr_regions = MIN_REGIONS,
+		.max_nr_regions = MAX_REGIONS,
+	};
 
-	ram_range(&start, &end);
+	ram_range(&s.start, &s.end);
 	gt_msg("DAMON: paddr target %#" PRIx64 "-%#" PRIx64 " (%" PRIu64
-	       " MiB), sample %d us, aggr %d us, regions %d..%d", start, end,
-	       (end - start) >> 20, SAMPLE_US, AGGR_US, MIN_REGIONS,
+	       " MiB), sample %d us, aggr %d us, regions %d..%d", s.start, s.end,
+	       (s.end - s.start) >> 20, SAMPLE_US, AGGR_US, MIN_REGIONS,
 	       MAX_REGIONS);
-	err = damon_write(KDAMONDS "/nr_kdamonds", "1");
-	if (!err)
-		err = damon_write(KDAMOND "/contexts/nr_contexts", "1");
-	if (!err)
-		err = damon_write(CTX "/operations", "paddr");
-	if (!err)
-		err = damon_intervals(SAMPLE_US);
-	/* ranges are stored as written and checked only at "on" */
-	if (!err)
-		err = damon_write_u64(CTX "/monitoring_attrs/nr_regions/max",
-				      MAX_REGIONS);
-	if (!err)
-		err = damon_write_u64(CTX "/monitoring_attrs/nr_regions/min",
-				      MIN_REGIONS);
-	if (!err)
-		err = damon_write(CTX "/targets/nr_targets", "1");
-	if (!err)
-		err = damon_write(CTX "/targets/0/regions/nr_regions", "1");
-	if (!err)
-		err = damon_write_u64(CTX "/targets/0/regions/0/start", start);
-	if (!err)
-		err = damon_write_u64(CTX "/targets/0/regions/0/end", end);
-	if (!err)
-		err = damon_write(CTX "/schemes/nr_schemes", "1");
-	return err;
+	return damon_err(cgt_damon_setup(&damon, &s), "setup");
 }
 
 /*
@@ -294,58 +215,26 @@ static int damon_setup(void)
 static int damon_scheme(const char *action, int nid, uint64_t min_acc,
 			uint64_t max_acc, uint64_t min_age)
 {
-	int err;
+	const struct cgt_damos_scheme sc = {
+		.action = action,
+		.target_nid = nid,
+		.min_sz = 0, .max_sz = UINT64_MAX,
+		.min_nr_accesses = min_acc, .max_nr_accesses = max_acc,
+		.min_age = min_age, .max_age = UINT64_MAX,
+		.memcg_path = "/" DAMON_CG,
+		.memcg_matching = false,
+	};
 
 	gt_msg("DAMON: scheme %s to node %d: nr_accesses %" PRIu64 "..%" PRIu64
 	       ", age >= %" PRIu64 ", memcg /%s only", action, nid, min_acc,
 	       max_acc, min_age, DAMON_CG);
-	err = damon_write(SCHEME "/action", action);
-	if (!err)
-		err = damon_write_u64(SCHEME "/target_nid", (uint64_t)nid);
-	/* every range of a new scheme is 0..0: set both ends of each */
-	if (!err)
-		err = damon_write(SCHEME "/access_pattern/sz/max", ULONG_MAX_STR);
-	if (!err)
-		err = damon_write(SCHEME "/access_pattern/sz/min", "0");
-	if (!err)
-		err = damon_write_u64(SCHEME "/access_pattern/nr_accesses/max",
-				      max_acc);
-	if (!err)
-		err = damon_write_u64(SCHEME "/access_pattern/nr_accesses/min",
-				      min_acc);
-	if (!err)
-		err = damon_write(SCHEME "/access_pattern/age/max", ULONG_MAX_STR);
-	if (!err)
-		err = damon_write_u64(SCHEME "/access_pattern/age/min", min_age);
-	if (!err)
-		err = damon_write(SCHEME "/filters/nr_filters", "1");
-	if (!err)
-		err = damon_write(SCHEME "/filters/0/type", "memcg");
-	if (!err)
-		err = damon_write(SCHEME "/filters/0/memcg_path", "/" DAMON_CG);
-	if (!err)
-		err = damon_write(SCHEME "/filters/0/matching", "N");
-	return err;
+	return damon_err(cgt_damon_set_scheme(&damon, &sc), "scheme");
 }
 
-static int damon_stats(struct damos_stats *st)
+static int damon_stats(struct cgt_damos_stats *st)
 {
-	static const char *const name[] = {
-		"nr_tried", "sz_tried", "nr_applied", "sz_applied", "qt_exceeds",
-	};
-	uint64_t *val[] = {
-		&st->nr_tried, &st->sz_tried, &st->nr_applied, &st->sz_applied,
-		&st->qt_exceeds,
-	};
-	char path[128];
-	size_t i;
-	int err;
+	int err = damon_err(cgt_damon_scheme_stats(&damon, st), "stats");
 
-	err = damon_write(KDAMOND "/state", "update_schemes_stats");
-	for (i = 0; !err && i < sizeof(name) / sizeof(name[0]); i++) {
-		snprintf(path, sizeof(path), SCHEME "/stats/%s", name[i]);
-		err = gt_read_u64(path, val[i]);
-	}
 	if (!err)
 		gt_msg("DAMON scheme stats: nr_tried %" PRIu64 " sz_tried %" PRIu64
 		       " nr_applied %" PRIu64 " sz_applied %" PRIu64
@@ -356,7 +245,7 @@ static int damon_stats(struct damos_stats *st)
 }
 
 /* The scheme must have applied to at least the @moved pages we saw move. */
-static int check_stats(const struct damos_stats *st, size_t moved)
+static int check_stats(const struct cgt_damos_stats *st, size_t moved)
 {
 	int err = 0;
 
@@ -404,14 +293,14 @@ static void print_cg(void)
 static int phase_cold(char *buf, char *ctl)
 {
 	struct gt_node_count c, cc;
-	struct damos_stats st;
+	struct cgt_damos_stats st;
 	size_t stop = (size_t)BUF_PAGES * COLD_STOP_PCT / 100, moved;
 	double start;
 	int err;
 
 	err = damon_scheme("migrate_cold", SLOW_NODE, 0, 0, COLD_AGE);
 	if (!err)
-		err = damon_write(KDAMOND "/state", "on");
+		err = damon_state("on");
 	if (err)
 		return err;
 	start = gt_now();
@@ -425,7 +314,7 @@ static int phase_cold(char *buf, char *ctl)
 	       gt_now() - start);
 	err = damon_stats(&st);
 	if (!err)
-		err = damon_write(KDAMOND "/state", "off");
+		err = damon_state("off");
 	if (!err)
 		err = gt_count_pages(buf, BUF_PAGES, &c);
 	if (!err)
@@ -489,7 +378,7 @@ static void *reader_main(void *arg)
 
 	while (!atomic_load_explicit(&r->stop, memory_order_relaxed)) {
 		touch_pages(r->buf, r->npages);
-		r->err = cgt_tlb_flush();
+		r->err = wl_tlb_flush();
 		if (r->err)
 			break;
 		t = gt_now();
@@ -597,7 +486,7 @@ static int phase_hot(char *buf)
 	static struct reader rd;	/* zeroed; 16 KiB of histogram */
 	struct gt_node_count hot, cold, before;
 	struct pass_stats calib, ps;
-	struct damos_stats st;
+	struct cgt_damos_stats st;
 	unsigned long sample_us;
 	double start, t;
 	pthread_t th;
@@ -641,7 +530,7 @@ static int phase_hot(char *buf)
 				   HOT_MIN_NR_ACCESSES, SAMPLES_PER_AGGR,
 				   HOT_AGE);
 	if (!err)
-		err = damon_write(KDAMOND "/state", "on");
+		err = damon_state("on");
 	if (err) {
 		reader_stop(&rd, th);
 		return err;
@@ -662,7 +551,7 @@ static int phase_hot(char *buf)
 	pass_print("reader, DAMON on", &ps);
 	err = damon_stats(&st);
 	if (!err)
-		err = damon_write(KDAMOND "/state", "off");
+		err = damon_state("off");
 	if (!err)
 		err = gt_count_pages(buf, HOT_PAGES, &hot);
 	if (!err)
@@ -735,7 +624,8 @@ int main(void)
 
 	gt_init();
 	gt_require_tiers(FAST_NODE, SLOW_NODE, "nowhere to migrate cold pages");
-	if (cgt_fs_exists(gt_fs(), KDAMONDS "/nr_kdamonds"))
+	cgt_damon_init(&damon, gt_fs());
+	if (cgt_damon_available(&damon))
 		gt_skip("no DAMON sysfs interface (%s)", DAMON_ADMIN);
 
 	err = gt_thp_disable();

@@ -99,8 +99,7 @@ static int check_stats(void)
 
 	err = gt_cg_numa_stat(CGROUP, "anon", anon, GT_MAX_NODES);
 	if (!err)
-		err = gt_read_u64(GT_CGROUP_ROOT "/" CGROUP "/memory.current",
-				  &current);
+		err = gt_cg_read_u64(CGROUP, "memory.current", &current);
 	if (err)
 		return err;
 	gt_msg("memory.numa_stat anon: N0=%" PRIu64 " N1=%" PRIu64
@@ -185,7 +184,7 @@ int main(void)
 	if (gt_cg_create(CGROUP))
 		return GT_FAIL;
 	gt_msg("cgroup %s/%s created", GT_CGROUP_ROOT, CGROUP);
-	err = cgt_fs_exists(gt_fs(), GT_CGROUP_ROOT "/" CGROUP "/memory.numa_stat");
+	err = gt_cg_has_file(CGROUP, "memory.numa_stat");
 	if (err)
 		err = gt_fail("no memory.numa_stat in the new cgroup (%s): is +memory in the root's cgroup.subtree_control?",
 			      strerror(-err));

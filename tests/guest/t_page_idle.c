@@ -2,7 +2,8 @@
 /*
  * t_page_idle - idle page tracking reports exactly the pages we touched.
  *
- * THP off, 16384 base pages, PFNs from /proc/self/pagemap.  Each round
+ * THP off, 16384 base pages, PFNs from /proc/self/pagemap (both files
+ * through libcgtier's pageidle.h, the stock backend's code).  Each round
  * marks every page idle through /sys/kernel/mm/page_idle/bitmap, checks
  * that all of them read back idle, touches the first half (reads in round
  * one, writes in round two) and expects exactly 8192 young pages in the
@@ -25,103 +26,33 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "cgtier/pageidle.h"
 #include "guest-util.h"
 
 #define NPAGES 16384
-#define BITMAP "/sys/kernel/mm/page_idle/bitmap"
+#define BITMAP CGT_PAGE_IDLE_BITMAP
 #define SEED 0x69646c65ULL /* "idle" */
-
-/* One 64-bit word of the bitmap: PFNs [index * 64, index * 64 + 63]. */
-struct idle_word {
-	uint64_t index;
-	uint64_t mask; /* our PFNs in this word */
-	uint64_t idle; /* last read: which of them are idle */
-};
-
-struct idle_map {
-	int fd;
-	struct idle_word *words; /* sorted by index */
-	size_t nr;
-};
 
 enum touch { TOUCH_READ, TOUCH_WRITE };
 
-static int cmp_u64(const void *a, const void *b)
+/* Read the bitmap with cgt_page_idle_read(), then report any error. */
+static int map_read(struct cgt_page_idle *m)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	int err = cgt_page_idle_read(m);
 
-	return x < y ? -1 : x > y;
-}
-
-/* Group @pfns into bitmap words; @sorted is scratch of @n entries. */
-static int map_build(struct idle_map *m, const uint64_t *pfns, size_t n,
-		     uint64_t *sorted)
-{
-	size_t i;
-
-	memcpy(sorted, pfns, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), cmp_u64);
-	m->words = calloc(n, sizeof(*m->words));
-	if (!m->words)
-		return gt_fail("no memory for %zu bitmap words", n);
-	m->nr = 0;
-	for (i = 0; i < n; i++) {
-		if (i && sorted[i] == sorted[i - 1])
-			return gt_fail("PFN %#llx appears twice in pagemap",
-				       (unsigned long long)sorted[i]);
-		if (!m->nr || m->words[m->nr - 1].index != sorted[i] / 64)
-			m->words[m->nr++].index = sorted[i] / 64;
-		m->words[m->nr - 1].mask |= 1ULL << (sorted[i] % 64);
-	}
+	if (err)
+		return gt_fail("pread %s: %s", BITMAP, strerror(-err));
 	return 0;
 }
 
-static int map_io(struct idle_map *m, bool write)
-{
-	struct idle_word *w;
-	ssize_t n;
-	size_t i;
-
-	for (i = 0; i < m->nr; i++) {
-		w = &m->words[i];
-		if (write)
-			n = pwrite(m->fd, &w->mask, sizeof(w->mask),
-				   (off_t)(w->index * sizeof(uint64_t)));
-		else
-			n = pread(m->fd, &w->idle, sizeof(w->idle),
-				  (off_t)(w->index * sizeof(uint64_t)));
-		if (n != (ssize_t)sizeof(uint64_t))
-			return gt_fail("%s %s at word %llu: %s", write ?
-				       "pwrite" : "pread", BITMAP,
-				       (unsigned long long)w->index,
-				       n < 0 ? strerror(errno) : "short");
-	}
-	return 0;
-}
-
-static bool map_is_idle(const struct idle_map *m, uint64_t pfn)
-{
-	size_t lo = 0, hi = m->nr, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (m->words[mid].index < pfn / 64)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < m->nr && m->words[lo].index == pfn / 64 &&
-	       (m->words[lo].idle >> (pfn % 64) & 1);
-}
-
-/* Read the bitmap; count idle pages among pfns [@from, @to). */
+/* Count idle pages among pfns [@from, @to) at the last read. */
 static size_t count_idle(const uint64_t *pfns, size_t from, size_t to,
-			 const struct idle_map *m)
+			 const struct cgt_page_idle *m)
 {
 	size_t i, idle = 0;
 
 	for (i = from; i < to; i++)
-		idle += map_is_idle(m, pfns[i]);
+		idle += cgt_page_idle_test(m, pfns[i]);
 	return idle;
 }
 
@@ -151,14 +82,15 @@ static void touch(char *buf, size_t npages, enum touch how)
 	(void)sum;
 }
 
-static int mark_all_idle(struct idle_map *m, const uint64_t *pfns)
+static int mark_all_idle(struct cgt_page_idle *m, const uint64_t *pfns)
 {
 	size_t idle;
 	int err;
 
-	err = map_io(m, true);
-	if (!err)
-		err = map_io(m, false);
+	err = cgt_page_idle_mark(m);
+	if (err)
+		return gt_fail("pwrite %s: %s", BITMAP, strerror(-err));
+	err = map_read(m);
 	if (err)
 		return err;
 	idle = count_idle(pfns, 0, NPAGES, m);
@@ -169,7 +101,7 @@ static int mark_all_idle(struct idle_map *m, const uint64_t *pfns)
 	return 0;
 }
 
-static int round_trip(char *buf, const uint64_t *pfns, struct idle_map *m,
+static int round_trip(char *buf, const uint64_t *pfns, struct cgt_page_idle *m,
 		      enum touch how)
 {
 	const char *what = how == TOUCH_READ ? "read" : "write";
@@ -183,7 +115,7 @@ static int round_trip(char *buf, const uint64_t *pfns, struct idle_map *m,
 	if (err)
 		return err;
 	touch(buf, half, how);
-	err = map_io(m, false);
+	err = map_read(m);
 	if (err)
 		return err;
 	young_first = half - count_idle(pfns, 0, half, m);
@@ -197,35 +129,44 @@ static int round_trip(char *buf, const uint64_t *pfns, struct idle_map *m,
 	return 0;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static int run(char *buf, uint64_t *pfns, uint64_t *scratch)
 {
-	struct idle_map m = { .fd = -1 };
+	struct cgt_page_idle m = { .fd = -1 };
 	int err;
 
 	gt_buf_fill(buf, NPAGES, SEED);
 	err = gt_lru_drain();
 	if (!err)
 		err = gt_pagemap_pfns(buf, NPAGES, pfns);
-	if (!err)
-		err = map_build(&m, pfns, NPAGES, scratch);
 	if (err)
 		goto out;
+	memcpy(scratch, pfns, NPAGES * sizeof(*scratch));
+	qsort(scratch, NPAGES, sizeof(*scratch), cmp_u64);
+	err = cgt_page_idle_open(gt_fs(), pfns, NPAGES, &m);
+	if (err == -EEXIST) {
+		err = gt_fail("a PFN appears twice in pagemap");
+		goto out;
+	}
+	if (err) {
+		err = gt_fail("cannot open %s: %s (CONFIG_IDLE_PAGE_TRACKING?)",
+			      BITMAP, strerror(-err));
+		goto out;
+	}
 	gt_msg("%d pages, PFNs %#llx..%#llx, %zu bitmap words", NPAGES,
 	       (unsigned long long)scratch[0],
 	       (unsigned long long)scratch[NPAGES - 1], m.nr);
-	m.fd = open(BITMAP, O_RDWR | O_CLOEXEC);
-	if (m.fd < 0) {
-		err = gt_fail("cannot open %s: %s (CONFIG_IDLE_PAGE_TRACKING?)",
-			      BITMAP, strerror(errno));
-		goto out;
-	}
 	err = round_trip(buf, pfns, &m, TOUCH_READ);
 	if (!err)
 		err = round_trip(buf, pfns, &m, TOUCH_WRITE);
 out:
-	if (m.fd >= 0)
-		close(m.fd);
-	free(m.words);
+	cgt_page_idle_close(&m);
 	return err;
 }
 

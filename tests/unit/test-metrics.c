@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "cgtier/metrics.h"
+#include "metrics.h"
 #include "cgtier/rng.h"
 #include "unit.h"
 
@@ -28,7 +28,7 @@ static struct cgt_nodemask mask_of(const char *list)
 	return m;
 }
 
-/* --- cgt_metrics_hits ------------------------------------------------------ */
+/* --- wl_metrics_hits ------------------------------------------------------ */
 
 static void test_hits_basic(void **state)
 {
@@ -39,13 +39,13 @@ static void test_hits_basic(void **state)
 
 	(void)state;
 	fast = mask_of("0,2");
-	assert_int_equal(cgt_metrics_hits(counts, nodes, ARRAY_SIZE(counts),
+	assert_int_equal(wl_metrics_hits(counts, nodes, ARRAY_SIZE(counts),
 					  &fast, &hits, &total), 0);
 	assert_int_equal(hits, 7);
 	assert_int_equal(total, 22);
 
 	fast = mask_of("1");
-	assert_int_equal(cgt_metrics_hits(counts, nodes, ARRAY_SIZE(counts),
+	assert_int_equal(wl_metrics_hits(counts, nodes, ARRAY_SIZE(counts),
 					  &fast, &hits, &total), 0);
 	assert_int_equal(hits, 8);
 	assert_int_equal(total, 22);
@@ -53,12 +53,12 @@ static void test_hits_basic(void **state)
 	/* Every present page fast: only the absent page (3) and the
 	 * out-of-range node (4) miss. */
 	fast = mask_of("0-2");
-	assert_int_equal(cgt_metrics_hits(counts, nodes, ARRAY_SIZE(counts),
+	assert_int_equal(wl_metrics_hits(counts, nodes, ARRAY_SIZE(counts),
 					  &fast, &hits, &total), 0);
 	assert_int_equal(hits, 15);
 
 	fast = mask_of("");
-	assert_int_equal(cgt_metrics_hits(counts, nodes, ARRAY_SIZE(counts),
+	assert_int_equal(wl_metrics_hits(counts, nodes, ARRAY_SIZE(counts),
 					  &fast, &hits, &total), 0);
 	assert_int_equal(hits, 0);
 	assert_int_equal(total, 22);
@@ -70,7 +70,7 @@ static void test_hits_empty(void **state)
 	uint64_t hits = SENTINEL, total = SENTINEL;
 
 	(void)state;
-	assert_int_equal(cgt_metrics_hits(NULL, NULL, 0, &fast, &hits, &total), 0);
+	assert_int_equal(wl_metrics_hits(NULL, NULL, 0, &fast, &hits, &total), 0);
 	assert_int_equal(hits, 0);
 	assert_int_equal(total, 0);
 }
@@ -83,11 +83,11 @@ static void test_hits_einval(void **state)
 	uint64_t hits = SENTINEL, total = SENTINEL;
 
 	(void)state;
-	assert_int_equal(cgt_metrics_hits(NULL, nodes, 2, &fast, &hits, &total), -EINVAL);
-	assert_int_equal(cgt_metrics_hits(counts, NULL, 2, &fast, &hits, &total), -EINVAL);
-	assert_int_equal(cgt_metrics_hits(counts, nodes, 2, NULL, &hits, &total), -EINVAL);
-	assert_int_equal(cgt_metrics_hits(counts, nodes, 2, &fast, NULL, &total), -EINVAL);
-	assert_int_equal(cgt_metrics_hits(counts, nodes, 2, &fast, &hits, NULL), -EINVAL);
+	assert_int_equal(wl_metrics_hits(NULL, nodes, 2, &fast, &hits, &total), -EINVAL);
+	assert_int_equal(wl_metrics_hits(counts, NULL, 2, &fast, &hits, &total), -EINVAL);
+	assert_int_equal(wl_metrics_hits(counts, nodes, 2, NULL, &hits, &total), -EINVAL);
+	assert_int_equal(wl_metrics_hits(counts, nodes, 2, &fast, NULL, &total), -EINVAL);
+	assert_int_equal(wl_metrics_hits(counts, nodes, 2, &fast, &hits, NULL), -EINVAL);
 	assert_int_equal(hits, SENTINEL);
 	assert_int_equal(total, SENTINEL);
 }
@@ -100,7 +100,7 @@ static void test_hits_overflow(void **state)
 	uint64_t hits = SENTINEL, total = SENTINEL;
 
 	(void)state;
-	assert_int_equal(cgt_metrics_hits(counts, nodes, 2, &fast, &hits, &total),
+	assert_int_equal(wl_metrics_hits(counts, nodes, 2, &fast, &hits, &total),
 			 -EOVERFLOW);
 	assert_int_equal(hits, SENTINEL);
 	assert_int_equal(total, SENTINEL);
@@ -116,17 +116,17 @@ static void test_kth_largest(void **state)
 
 	(void)state;
 	for (size_t k = 1; k <= ARRAY_SIZE(counts); k++) {
-		assert_int_equal(cgt_metrics_kth_largest(counts, ARRAY_SIZE(counts),
+		assert_int_equal(wl_metrics_kth_largest(counts, ARRAY_SIZE(counts),
 							 k, scratch, &v), 0);
 		assert_int_equal(v, expect[k - 1]);
 	}
 	v = SENTINEL;
-	assert_int_equal(cgt_metrics_kth_largest(counts, 7, 0, scratch, &v), -EINVAL);
-	assert_int_equal(cgt_metrics_kth_largest(counts, 7, 8, scratch, &v), -EINVAL);
-	assert_int_equal(cgt_metrics_kth_largest(counts, 7, 1, NULL, &v), -EINVAL);
-	assert_int_equal(cgt_metrics_kth_largest(counts, 7, 1, scratch, NULL), -EINVAL);
-	assert_int_equal(cgt_metrics_kth_largest(NULL, 7, 1, scratch, &v), -EINVAL);
-	assert_int_equal(cgt_metrics_kth_largest(NULL, 0, 1, NULL, &v), -EINVAL);
+	assert_int_equal(wl_metrics_kth_largest(counts, 7, 0, scratch, &v), -EINVAL);
+	assert_int_equal(wl_metrics_kth_largest(counts, 7, 8, scratch, &v), -EINVAL);
+	assert_int_equal(wl_metrics_kth_largest(counts, 7, 1, NULL, &v), -EINVAL);
+	assert_int_equal(wl_metrics_kth_largest(counts, 7, 1, scratch, NULL), -EINVAL);
+	assert_int_equal(wl_metrics_kth_largest(NULL, 7, 1, scratch, &v), -EINVAL);
+	assert_int_equal(wl_metrics_kth_largest(NULL, 0, 1, NULL, &v), -EINVAL);
 	assert_int_equal(v, SENTINEL);
 }
 
@@ -141,12 +141,12 @@ static void test_topk_exact(void **state)
 	memcpy(copy, counts, sizeof(copy));
 	for (size_t k = 0; k < ARRAY_SIZE(expect); k++) {
 		s = SENTINEL;
-		assert_int_equal(cgt_metrics_topk_sum(counts, ARRAY_SIZE(counts), k,
+		assert_int_equal(wl_metrics_topk_sum(counts, ARRAY_SIZE(counts), k,
 						      scratch, &s), 0);
 		assert_int_equal(s, expect[k]);
 	}
 	/* K >= n sums everything. */
-	assert_int_equal(cgt_metrics_topk_sum(counts, 7, 1000, scratch, &s), 0);
+	assert_int_equal(wl_metrics_topk_sum(counts, 7, 1000, scratch, &s), 0);
 	assert_int_equal(s, 33);
 	/* The input is left alone. */
 	assert_memory_equal(copy, counts, sizeof(copy));
@@ -161,19 +161,19 @@ static void test_topk_ties(void **state)
 
 	(void)state;
 	for (size_t k = 0; k < ARRAY_SIZE(expect); k++) {
-		assert_int_equal(cgt_metrics_topk_sum(tied, ARRAY_SIZE(tied), k,
+		assert_int_equal(wl_metrics_topk_sum(tied, ARRAY_SIZE(tied), k,
 						      scratch, &s), 0);
 		assert_int_equal(s, expect[k]);
 	}
 	for (size_t k = 0; k <= ARRAY_SIZE(zeros); k++) {
 		s = SENTINEL;
-		assert_int_equal(cgt_metrics_topk_sum(zeros, ARRAY_SIZE(zeros), k,
+		assert_int_equal(wl_metrics_topk_sum(zeros, ARRAY_SIZE(zeros), k,
 						      scratch, &s), 0);
 		assert_int_equal(s, 0);
 	}
 	/* n = 0: the empty sum. */
 	s = SENTINEL;
-	assert_int_equal(cgt_metrics_topk_sum(NULL, 0, 3, NULL, &s), 0);
+	assert_int_equal(wl_metrics_topk_sum(NULL, 0, 3, NULL, &s), 0);
 	assert_int_equal(s, 0);
 }
 
@@ -183,13 +183,13 @@ static void test_topk_einval(void **state)
 	uint64_t scratch[3], s = SENTINEL;
 
 	(void)state;
-	assert_int_equal(cgt_metrics_topk_sum(counts, 3, 2, counts, &s), -EINVAL);
-	assert_int_equal(cgt_metrics_topk_sum(counts, 3, 2, NULL, &s), -EINVAL);
-	assert_int_equal(cgt_metrics_topk_sum(NULL, 3, 2, scratch, &s), -EINVAL);
-	assert_int_equal(cgt_metrics_topk_sum(counts, 3, 2, scratch, NULL), -EINVAL);
+	assert_int_equal(wl_metrics_topk_sum(counts, 3, 2, counts, &s), -EINVAL);
+	assert_int_equal(wl_metrics_topk_sum(counts, 3, 2, NULL, &s), -EINVAL);
+	assert_int_equal(wl_metrics_topk_sum(NULL, 3, 2, scratch, &s), -EINVAL);
+	assert_int_equal(wl_metrics_topk_sum(counts, 3, 2, scratch, NULL), -EINVAL);
 	/* Bad arguments are rejected whatever K is. */
-	assert_int_equal(cgt_metrics_topk_sum(counts, 3, 0, NULL, &s), -EINVAL);
-	assert_int_equal(cgt_metrics_topk_sum(counts, 3, 9, counts, &s), -EINVAL);
+	assert_int_equal(wl_metrics_topk_sum(counts, 3, 0, NULL, &s), -EINVAL);
+	assert_int_equal(wl_metrics_topk_sum(counts, 3, 9, counts, &s), -EINVAL);
 	assert_int_equal(s, SENTINEL);
 }
 
@@ -199,11 +199,11 @@ static void test_topk_overflow(void **state)
 	uint64_t scratch[4], s = SENTINEL;
 
 	(void)state;
-	assert_int_equal(cgt_metrics_topk_sum(counts, 4, 1, scratch, &s), 0);
+	assert_int_equal(wl_metrics_topk_sum(counts, 4, 1, scratch, &s), 0);
 	assert_int_equal(s, UINT64_MAX);
 	s = SENTINEL;
-	assert_int_equal(cgt_metrics_topk_sum(counts, 4, 2, scratch, &s), -EOVERFLOW);
-	assert_int_equal(cgt_metrics_topk_sum(counts, 4, 4, scratch, &s), -EOVERFLOW);
+	assert_int_equal(wl_metrics_topk_sum(counts, 4, 2, scratch, &s), -EOVERFLOW);
+	assert_int_equal(wl_metrics_topk_sum(counts, 4, 4, scratch, &s), -EOVERFLOW);
 	assert_int_equal(s, SENTINEL);
 }
 
@@ -247,11 +247,11 @@ static void test_topk_vs_sort(void **state)
 			for (size_t k = 0; k <= n; k++) {
 				uint64_t s, v;
 
-				assert_int_equal(cgt_metrics_topk_sum(counts, n, k,
+				assert_int_equal(wl_metrics_topk_sum(counts, n, k,
 								      scratch, &s), 0);
 				assert_int_equal(s, ref);
 				if (k < n) {
-					assert_int_equal(cgt_metrics_kth_largest(
+					assert_int_equal(wl_metrics_kth_largest(
 						counts, n, k + 1, scratch, &v), 0);
 					assert_int_equal(v, sorted[k]);
 					ref += sorted[k];
@@ -283,11 +283,11 @@ static void test_lagged_exact(void **state)
 	(void)state;
 	for (size_t k = 0; k < ARRAY_SIZE(expect); k++) {
 		v = -1.0;
-		assert_int_equal(cgt_metrics_lagged_oracle(prev, cur, 6, k, scratch,
+		assert_int_equal(wl_metrics_lagged_oracle(prev, cur, 6, k, scratch,
 							   &v), 0);
 		assert_double_exact(v, expect[k]);
 	}
-	assert_int_equal(cgt_metrics_lagged_oracle(prev, cur, 6, 99, scratch, &v), 0);
+	assert_int_equal(wl_metrics_lagged_oracle(prev, cur, 6, 99, scratch, &v), 0);
 	assert_double_exact(v, 21.0);
 }
 
@@ -300,9 +300,9 @@ static void test_lagged_no_history(void **state)
 
 	(void)state;
 	/* Nothing to go by: K/n of the accesses. */
-	assert_int_equal(cgt_metrics_lagged_oracle(prev, cur, 6, 2, scratch, &v), 0);
+	assert_int_equal(wl_metrics_lagged_oracle(prev, cur, 6, 2, scratch, &v), 0);
 	assert_double_exact(v, 7.0);
-	assert_int_equal(cgt_metrics_lagged_oracle(prev, cur, 6, 3, scratch, &v), 0);
+	assert_int_equal(wl_metrics_lagged_oracle(prev, cur, 6, 3, scratch, &v), 0);
 	assert_double_exact(v, 10.5);
 }
 
@@ -315,8 +315,8 @@ static void test_lagged_same_window(void **state)
 
 	(void)state;
 	for (size_t k = 0; k <= 6; k++) {
-		assert_int_equal(cgt_metrics_topk_sum(c, 6, k, scratch, &s), 0);
-		assert_int_equal(cgt_metrics_lagged_oracle(c, c, 6, k, scratch, &v), 0);
+		assert_int_equal(wl_metrics_topk_sum(c, 6, k, scratch, &s), 0);
+		assert_int_equal(wl_metrics_lagged_oracle(c, c, 6, k, scratch, &v), 0);
 		assert_double_exact(v, (double)s);
 	}
 }
@@ -327,20 +327,20 @@ static void test_lagged_einval(void **state)
 	double v = -1.0;
 
 	(void)state;
-	assert_int_equal(cgt_metrics_lagged_oracle(NULL, cur, 2, 1, scratch, &v), -EINVAL);
-	assert_int_equal(cgt_metrics_lagged_oracle(prev, NULL, 2, 1, scratch, &v), -EINVAL);
-	assert_int_equal(cgt_metrics_lagged_oracle(prev, cur, 2, 1, NULL, &v), -EINVAL);
-	assert_int_equal(cgt_metrics_lagged_oracle(prev, cur, 2, 1, prev, &v), -EINVAL);
-	assert_int_equal(cgt_metrics_lagged_oracle(prev, cur, 2, 1, cur, &v), -EINVAL);
-	assert_int_equal(cgt_metrics_lagged_oracle(prev, cur, 2, 1, scratch, NULL), -EINVAL);
+	assert_int_equal(wl_metrics_lagged_oracle(NULL, cur, 2, 1, scratch, &v), -EINVAL);
+	assert_int_equal(wl_metrics_lagged_oracle(prev, NULL, 2, 1, scratch, &v), -EINVAL);
+	assert_int_equal(wl_metrics_lagged_oracle(prev, cur, 2, 1, NULL, &v), -EINVAL);
+	assert_int_equal(wl_metrics_lagged_oracle(prev, cur, 2, 1, prev, &v), -EINVAL);
+	assert_int_equal(wl_metrics_lagged_oracle(prev, cur, 2, 1, cur, &v), -EINVAL);
+	assert_int_equal(wl_metrics_lagged_oracle(prev, cur, 2, 1, scratch, NULL), -EINVAL);
 	assert_double_exact(v, -1.0);
-	assert_int_equal(cgt_metrics_lagged_oracle(NULL, NULL, 0, 1, NULL, &v), 0);
+	assert_int_equal(wl_metrics_lagged_oracle(NULL, NULL, 0, 1, NULL, &v), 0);
 	assert_double_exact(v, 0.0);
 }
 
 /* --- Zipf ------------------------------------------------------------------ */
 
-static void assert_cdf_valid(const struct cgt_zipf *z)
+static void assert_cdf_valid(const struct wl_zipf *z)
 {
 	for (size_t i = 0; i < z->n; i++) {
 		assert_true(z->cdf[i] >= 0.0);
@@ -353,128 +353,128 @@ static void assert_cdf_valid(const struct cgt_zipf *z)
 
 static void test_zipf_uniform(void **state)
 {
-	struct cgt_zipf z;
+	struct wl_zipf z;
 
 	(void)state;
-	assert_int_equal(cgt_zipf_init(&z, 4, 0.0, NULL), 0);
+	assert_int_equal(wl_zipf_init(&z, 4, 0.0, NULL), 0);
 	assert_int_equal(z.n, 4);
 	assert_true(z.owned);
 	assert_double_exact(z.cdf[0], 0.25);
 	assert_double_exact(z.cdf[1], 0.5);
 	assert_double_exact(z.cdf[2], 0.75);
 	assert_double_exact(z.cdf[3], 1.0);
-	cgt_zipf_free(&z);
+	wl_zipf_free(&z);
 	assert_null(z.cdf);
 	assert_int_equal(z.n, 0);
 
-	assert_int_equal(cgt_zipf_init(&z, 1000, 0.0, NULL), 0);
+	assert_int_equal(wl_zipf_init(&z, 1000, 0.0, NULL), 0);
 	assert_cdf_valid(&z);
 	for (size_t i = 0; i < 1000; i++)
 		assert_double_near(z.cdf[i], (double)(i + 1) / 1000.0, 1e-15);
-	cgt_zipf_free(&z);
+	wl_zipf_free(&z);
 }
 
 static void test_zipf_skewed(void **state)
 {
 	static const double skews[] = { 0.5, 0.99, 1.0, 2.0, 3.0, 100.0 };
-	struct cgt_zipf z;
+	struct wl_zipf z;
 
 	(void)state;
 	/* n = 3, skew 1: weights 1, 1/2, 1/3, total 11/6. */
-	assert_int_equal(cgt_zipf_init(&z, 3, 1.0, NULL), 0);
+	assert_int_equal(wl_zipf_init(&z, 3, 1.0, NULL), 0);
 	assert_double_near(z.cdf[0], 6.0 / 11.0, 1e-15);
 	assert_double_near(z.cdf[1], 9.0 / 11.0, 1e-15);
 	assert_double_exact(z.cdf[2], 1.0);
-	cgt_zipf_free(&z);
+	wl_zipf_free(&z);
 
 	/* n = 2, skew 2: weights 1, 1/4. */
-	assert_int_equal(cgt_zipf_init(&z, 2, 2.0, NULL), 0);
+	assert_int_equal(wl_zipf_init(&z, 2, 2.0, NULL), 0);
 	assert_double_exact(z.cdf[0], 0.8);
-	cgt_zipf_free(&z);
+	wl_zipf_free(&z);
 
 	for (size_t s = 0; s < ARRAY_SIZE(skews); s++) {
-		assert_int_equal(cgt_zipf_init(&z, 5000, skews[s], NULL), 0);
+		assert_int_equal(wl_zipf_init(&z, 5000, skews[s], NULL), 0);
 		assert_cdf_valid(&z);
 		/* Strictly more mass on rank 0 than on rank 1. */
 		assert_true(z.cdf[0] > z.cdf[1] - z.cdf[0]);
-		cgt_zipf_free(&z);
+		wl_zipf_free(&z);
 	}
 	/* A single rank. */
-	assert_int_equal(cgt_zipf_init(&z, 1, 0.99, NULL), 0);
+	assert_int_equal(wl_zipf_init(&z, 1, 0.99, NULL), 0);
 	assert_double_exact(z.cdf[0], 1.0);
-	assert_int_equal(cgt_zipf_sample(&z, 0.0), 0);
-	assert_int_equal(cgt_zipf_sample(&z, 0.999), 0);
-	cgt_zipf_free(&z);
+	assert_int_equal(wl_zipf_sample(&z, 0.0), 0);
+	assert_int_equal(wl_zipf_sample(&z, 0.999), 0);
+	wl_zipf_free(&z);
 }
 
 static void test_zipf_caller_table(void **state)
 {
 	double table[4];
-	struct cgt_zipf z;
+	struct wl_zipf z;
 
 	(void)state;
-	assert_int_equal(cgt_zipf_init(&z, 4, 0.0, table), 0);
+	assert_int_equal(wl_zipf_init(&z, 4, 0.0, table), 0);
 	assert_ptr_equal(z.cdf, table);
 	assert_false(z.owned);
 	assert_double_exact(table[1], 0.5);
-	cgt_zipf_free(&z); /* must not free the stack array */
+	wl_zipf_free(&z); /* must not free the stack array */
 	assert_null(z.cdf);
-	cgt_zipf_free(&z); /* idempotent */
-	cgt_zipf_free(NULL);
+	wl_zipf_free(&z); /* idempotent */
+	wl_zipf_free(NULL);
 }
 
 static void test_zipf_sample(void **state)
 {
-	struct cgt_zipf z;
+	struct wl_zipf z;
 
 	(void)state;
-	assert_int_equal(cgt_zipf_init(&z, 4, 0.0, NULL), 0);
-	assert_int_equal(cgt_zipf_sample(&z, 0.0), 0);
-	assert_int_equal(cgt_zipf_sample(&z, 0.2499), 0);
-	assert_int_equal(cgt_zipf_sample(&z, 0.25), 1);
-	assert_int_equal(cgt_zipf_sample(&z, 0.5), 2);
-	assert_int_equal(cgt_zipf_sample(&z, 0.7499), 2);
-	assert_int_equal(cgt_zipf_sample(&z, 0.75), 3);
-	assert_int_equal(cgt_zipf_sample(&z, nextafter(1.0, 0.0)), 3);
+	assert_int_equal(wl_zipf_init(&z, 4, 0.0, NULL), 0);
+	assert_int_equal(wl_zipf_sample(&z, 0.0), 0);
+	assert_int_equal(wl_zipf_sample(&z, 0.2499), 0);
+	assert_int_equal(wl_zipf_sample(&z, 0.25), 1);
+	assert_int_equal(wl_zipf_sample(&z, 0.5), 2);
+	assert_int_equal(wl_zipf_sample(&z, 0.7499), 2);
+	assert_int_equal(wl_zipf_sample(&z, 0.75), 3);
+	assert_int_equal(wl_zipf_sample(&z, nextafter(1.0, 0.0)), 3);
 	/* Out of range: clamped. */
-	assert_int_equal(cgt_zipf_sample(&z, 1.0), 3);
-	assert_int_equal(cgt_zipf_sample(&z, 7.5), 3);
-	assert_int_equal(cgt_zipf_sample(&z, -0.5), 0);
-	assert_int_equal(cgt_zipf_sample(&z, NAN), 0);
-	cgt_zipf_free(&z);
+	assert_int_equal(wl_zipf_sample(&z, 1.0), 3);
+	assert_int_equal(wl_zipf_sample(&z, 7.5), 3);
+	assert_int_equal(wl_zipf_sample(&z, -0.5), 0);
+	assert_int_equal(wl_zipf_sample(&z, NAN), 0);
+	wl_zipf_free(&z);
 
-	assert_int_equal(cgt_zipf_init(&z, 3, 1.0, NULL), 0);
-	assert_int_equal(cgt_zipf_sample(&z, 0.5), 0);
-	assert_int_equal(cgt_zipf_sample(&z, z.cdf[0]), 1);
-	assert_int_equal(cgt_zipf_sample(&z, 0.8), 1);
-	assert_int_equal(cgt_zipf_sample(&z, z.cdf[1]), 2);
-	cgt_zipf_free(&z);
+	assert_int_equal(wl_zipf_init(&z, 3, 1.0, NULL), 0);
+	assert_int_equal(wl_zipf_sample(&z, 0.5), 0);
+	assert_int_equal(wl_zipf_sample(&z, z.cdf[0]), 1);
+	assert_int_equal(wl_zipf_sample(&z, 0.8), 1);
+	assert_int_equal(wl_zipf_sample(&z, z.cdf[1]), 2);
+	wl_zipf_free(&z);
 
 	/* Ranks of zero probability (weights underflow) are never drawn. */
-	assert_int_equal(cgt_zipf_init(&z, 1000, 100.0, NULL), 0);
-	assert_int_equal(cgt_zipf_sample(&z, nextafter(1.0, 0.0)), 0);
-	cgt_zipf_free(&z);
+	assert_int_equal(wl_zipf_init(&z, 1000, 100.0, NULL), 0);
+	assert_int_equal(wl_zipf_sample(&z, nextafter(1.0, 0.0)), 0);
+	wl_zipf_free(&z);
 
 	/* An empty distribution is harmless. */
 	memset(&z, 0, sizeof(z));
-	assert_int_equal(cgt_zipf_sample(&z, 0.5), 0);
-	assert_int_equal(cgt_zipf_sample(NULL, 0.5), 0);
+	assert_int_equal(wl_zipf_sample(&z, 0.5), 0);
+	assert_int_equal(wl_zipf_sample(NULL, 0.5), 0);
 }
 
 static void test_zipf_einval(void **state)
 {
-	struct cgt_zipf z, orig;
+	struct wl_zipf z, orig;
 
 	(void)state;
 	memset(&z, 0x5a, sizeof(z));
 	orig = z;
-	assert_int_equal(cgt_zipf_init(&z, 0, 1.0, NULL), -EINVAL);
-	assert_int_equal(cgt_zipf_init(&z, CGT_ZIPF_MAX_N + 1, 1.0, NULL), -EINVAL);
-	assert_int_equal(cgt_zipf_init(&z, 10, -0.1, NULL), -EINVAL);
-	assert_int_equal(cgt_zipf_init(&z, 10, NAN, NULL), -EINVAL);
-	assert_int_equal(cgt_zipf_init(&z, 10, INFINITY, NULL), -EINVAL);
-	assert_int_equal(cgt_zipf_init(&z, 10, CGT_ZIPF_MAX_SKEW * 2, NULL), -EINVAL);
-	assert_int_equal(cgt_zipf_init(NULL, 10, 1.0, NULL), -EINVAL);
+	assert_int_equal(wl_zipf_init(&z, 0, 1.0, NULL), -EINVAL);
+	assert_int_equal(wl_zipf_init(&z, WL_ZIPF_MAX_N + 1, 1.0, NULL), -EINVAL);
+	assert_int_equal(wl_zipf_init(&z, 10, -0.1, NULL), -EINVAL);
+	assert_int_equal(wl_zipf_init(&z, 10, NAN, NULL), -EINVAL);
+	assert_int_equal(wl_zipf_init(&z, 10, INFINITY, NULL), -EINVAL);
+	assert_int_equal(wl_zipf_init(&z, 10, WL_ZIPF_MAX_SKEW * 2, NULL), -EINVAL);
+	assert_int_equal(wl_zipf_init(NULL, 10, 1.0, NULL), -EINVAL);
 	assert_memory_equal(&z, &orig, sizeof(z));
 }
 

@@ -14,8 +14,9 @@ static char *read_fixture(const char *rel)
 	static char buf[CGT_FS_MAX_FILE];
 	struct cgt_fs fs;
 
-	assert_int_equal(cgt_fs_init(&fs, fixture("cgroup")), 0);
+	assert_int_equal(cgt_fs_open(&fs, fixture("cgroup")), 0);
 	assert_true(cgt_fs_read(&fs, rel, buf, sizeof(buf)) > 0);
+	cgt_fs_close(&fs);
 	return buf;
 }
 
@@ -29,9 +30,32 @@ static void test_numa_stat_captured(void **state)
 	assert_true(v[1] >= 64ULL << 20);
 	assert_true(v[0] < 4ULL << 20);
 	assert_int_equal(cgt_numa_stat_get(text, "no_such_key", v, 2), -ENOENT);
-	/* "anon" must not match "anon_thp" and vice versa */
 	assert_int_equal(cgt_numa_stat_get(text, "anon_thp", v, 2), 0);
 	assert_int_equal(v[0] + v[1], 0);
+}
+
+/*
+ * Regression: the prefix check above could not fail, because "anon" comes
+ * before "anon_thp" in the captured file and a matcher that took the first
+ * line starting with the key found the right line by luck.  Here every key
+ * is a prefix of the line before it, so such a matcher finds the wrong one.
+ */
+static void test_key_is_not_a_prefix_match(void **state)
+{
+	const char *flat = "anon_thp 7\nanon 5\nfile_mapped 9\nfile 3\n";
+	const char *nested = "anon_thp N0=7 N1=8\nanon N0=1 N1=2\n";
+	uint64_t v = 0, n[2] = { 0, 0 };
+
+	assert_int_equal(cgt_stat_get(flat, "anon", &v), 0);
+	assert_int_equal(v, 5);
+	assert_int_equal(cgt_stat_get(flat, "file", &v), 0);
+	assert_int_equal(v, 3);
+	assert_int_equal(cgt_stat_get(flat, "anon_t", &v), -ENOENT);
+	assert_int_equal(cgt_numa_stat_get(nested, "anon", n, 2), 0);
+	assert_int_equal(n[0], 1);
+	assert_int_equal(n[1], 2);
+	/* and a key is a whole word: "anon" is no line of "x anon 5" */
+	assert_int_equal(cgt_stat_get("x anon 5\n", "anon", &v), -ENOENT);
 }
 
 static void test_memory_stat_captured(void **state)
@@ -99,6 +123,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_numa_stat_captured),
 		cmocka_unit_test(test_memory_stat_captured),
+		cmocka_unit_test(test_key_is_not_a_prefix_match),
 		cmocka_unit_test(test_vmstat_captured),
 		cmocka_unit_test(test_flat_edge_cases),
 		cmocka_unit_test(test_nested_edge_cases),

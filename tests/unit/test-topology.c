@@ -12,8 +12,9 @@ static void load(const char *scenario, struct cgt_topology *t)
 {
 	struct cgt_fs fs;
 
-	assert_int_equal(cgt_fs_init(&fs, fixture(scenario)), 0);
+	assert_int_equal(cgt_fs_open(&fs, fixture(scenario)), 0);
 	assert_int_equal(cgt_topology_load(&fs, t), 0);
+	cgt_fs_close(&fs);
 }
 
 static void assert_nodes(const struct cgt_nodemask *m, const char *want)
@@ -97,11 +98,14 @@ static void test_errors(void **state)
 	struct cgt_fs fs;
 
 	t.nr_tiers = 99;
-	assert_int_equal(cgt_fs_init(&fs, fixture("bad-nodelist")), 0);
+	assert_int_equal(cgt_fs_open(&fs, fixture("bad-nodelist")), 0);
 	assert_int_equal(cgt_topology_load(&fs, &t), -EINVAL);
 	assert_int_equal(t.nr_tiers, 99);
-	assert_int_equal(cgt_fs_init(&fs, fixture("does-not-exist")), 0);
+	cgt_fs_close(&fs);
+	/* a tree without /sys/devices/system/node */
+	assert_int_equal(cgt_fs_open(&fs, fixture("cgroup")), 0);
 	assert_int_equal(cgt_topology_load(&fs, &t), -ENOENT);
+	cgt_fs_close(&fs);
 	assert_int_equal(cgt_topology_load(NULL, &t), -EINVAL);
 }
 
@@ -111,7 +115,7 @@ static void test_node_meminfo(void **state)
 	struct cgt_fs fs;
 	uint64_t v = 7;
 
-	assert_int_equal(cgt_fs_init(&fs, fixture("hmat")), 0);
+	assert_int_equal(cgt_fs_open(&fs, fixture("hmat")), 0);
 	assert_int_equal(cgt_node_meminfo(&fs, 1, "MemTotal", &v), 0);
 	assert_int_equal(v, 1031004ULL * 1024);
 	assert_int_equal(cgt_node_meminfo(&fs, 0, "MemTotal", &v), 0);
@@ -125,6 +129,42 @@ static void test_node_meminfo(void **state)
 	assert_int_equal(cgt_node_meminfo(&fs, 2, "MemTotal", &v), -ENOENT);
 	assert_int_equal(cgt_node_meminfo(&fs, -1, "MemTotal", &v), -EINVAL);
 	assert_int_equal(v, 7);
+	cgt_fs_close(&fs);
+}
+
+/*
+ * Regression: node meminfo was parsed with sscanf(" %llu kB"), which takes
+ * a sign ("+5", "-0", and "-18446744073709551611" wraps to 5) and ignores
+ * what follows the number ("5 MB" read as 5 kB).
+ */
+static void test_node_meminfo_malformed(void **state)
+{
+	static const struct {
+		const char *key;
+		int err;
+	} bad[] = {
+		{ "MemTotal", -EINVAL },	/* +5 kB */
+		{ "MemFree", -EINVAL },		/* -0 kB */
+		{ "MemUsed", -EINVAL },		/* 5 MB */
+		{ "Active", -EINVAL },		/* -18446744073709551611 kB */
+		{ "Inactive", -ERANGE },	/* 2^54 kB: 2^64 bytes */
+		{ "Dirty", -EINVAL },		/* 5kB */
+		{ "Writeback", -EINVAL },	/* 0x10 kB */
+		{ "Mapped", -EINVAL },		/* nothing */
+	};
+	struct cgt_fs fs;
+	uint64_t v = 7;
+
+	assert_int_equal(cgt_fs_open(&fs, fixture("bad-meminfo")), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		print_message("%s\n", bad[i].key);
+		assert_int_equal(cgt_node_meminfo(&fs, 0, bad[i].key, &v),
+				 bad[i].err);
+	}
+	assert_int_equal(v, 7);
+	assert_int_equal(cgt_node_meminfo(&fs, 0, "FilePages", &v), 0);
+	assert_int_equal(v, 7 * 1024);
+	cgt_fs_close(&fs);
 }
 
 int main(void)
@@ -137,6 +177,7 @@ int main(void)
 		cmocka_unit_test(test_no_tiering_synthesises_one_tier),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_node_meminfo),
+		cmocka_unit_test(test_node_meminfo_malformed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

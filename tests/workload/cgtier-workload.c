@@ -32,10 +32,11 @@
 
 #include "cgtier/fs.h"
 #include "cgtier/mempolicy.h"
-#include "cgtier/metrics.h"
+#include "metrics.h"
 #include "cgtier/nodemask.h"
+#include "cgtier/parse.h"
 #include "cgtier/rng.h"
-#include "cgtier/tlb.h"
+#include "tlb.h"
 #include "cgtier/topology.h"
 
 #define PROG "cgtier-workload"
@@ -51,7 +52,6 @@
 #define MAX_WINDOW_SECONDS 86400.0
 #define MAX_MOVE_SECONDS 1e6
 
-#define PAGE_CHUNK 1024     /* pages per move_pages(2) call */
 #define CLOCK_EVERY 4096    /* accesses between clock reads */
 #define MAX_BAD_REPORTS 5   /* corrupt pages described on stderr */
 
@@ -111,7 +111,7 @@ struct workload {
 	uint64_t *scratch;
 	int *status;              /* node per page, or -errno */
 	uint32_t *perm;           /* zipf: rank -> page */
-	struct cgt_zipf zipf;
+	struct wl_zipf zipf;
 
 	struct cgt_rng rng;
 	uint64_t fill_key;
@@ -231,23 +231,6 @@ static void usage(FILE *f)
 		PROG);
 }
 
-static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *ret)
-{
-	unsigned long long v;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (*end != '\0')
-		return -EINVAL;
-	if (errno == ERANGE || v < min || v > max)
-		return -ERANGE;
-	*ret = v;
-	return 0;
-}
-
 static int parse_double(const char *s, double min, double max, double *ret)
 {
 	char *end;
@@ -274,7 +257,8 @@ static int bad_value(const char *opt, const char *arg, const char *what)
 static int opt_u64(const char *opt, const char *arg, uint64_t min,
 		   uint64_t max, const char *what, uint64_t *ret)
 {
-	return parse_u64(arg, min, max, ret) < 0 ? bad_value(opt, arg, what) : 0;
+	return cgt_parse_u64_range(arg, min, max, ret) < 0 ?
+	       bad_value(opt, arg, what) : 0;
 }
 
 static int opt_double(const char *opt, const char *arg, double min,
@@ -372,7 +356,7 @@ static int handle_option(struct options *o, int c, const char *arg)
 				  "a percentage from 0 to 100", &o->hot_share);
 	case 'z':
 		o->skew_given = true;
-		return opt_double("--zipf-skew", arg, 0.0, CGT_ZIPF_MAX_SKEW,
+		return opt_double("--zipf-skew", arg, 0.0, WL_ZIPF_MAX_SKEW,
 				  "an exponent from 0 to 100", &o->zipf_skew);
 	case 'm':
 		o->move_given = true;
@@ -495,9 +479,11 @@ static int load_topology(struct workload *w)
 	struct cgt_fs fs;
 	int r;
 
-	r = cgt_fs_init(&fs, "/");
-	if (r == 0)
+	r = cgt_fs_open(&fs, "/");
+	if (r == 0) {
 		r = cgt_topology_load(&fs, &w->topo);
+		cgt_fs_close(&fs);
+	}
 	if (r < 0) {
 		errmsg("cannot read the memory topology below /sys: %s", strerror(-r));
 		return -1;
@@ -614,7 +600,7 @@ static int setup_pattern(struct workload *w, uint64_t perm_seed)
 
 	if (w->opt.pattern != PAT_ZIPF)
 		return 0;
-	r = cgt_zipf_init(&w->zipf, n, w->opt.zipf_skew, NULL);
+	r = wl_zipf_init(&w->zipf, n, w->opt.zipf_skew, NULL);
 	if (r < 0) {
 		errmsg("cannot build the Zipf table: %s", strerror(-r));
 		return -1;
@@ -668,24 +654,10 @@ static void install_signals(void)
  */
 static int move_pages_all(struct workload *w, int node)
 {
-	void *addrs[PAGE_CHUNK];
-	int nodes[PAGE_CHUNK];
-	long r;
+	long r = cgt_move_range(0, w->mem, w->nr_pages, node, w->status,
+				MPOL_MF_MOVE);
 
-	for (size_t i = 0; i < PAGE_CHUNK; i++)
-		nodes[i] = node;
-	for (size_t off = 0; off < w->nr_pages; off += PAGE_CHUNK) {
-		size_t cnt = w->nr_pages - off < PAGE_CHUNK ? w->nr_pages - off
-							    : PAGE_CHUNK;
-
-		for (size_t i = 0; i < cnt; i++)
-			addrs[i] = w->mem + (off + i) * w->page_size;
-		r = cgt_move_pages(0, cnt, addrs, node >= 0 ? nodes : NULL,
-				   w->status + off, node >= 0 ? MPOL_MF_MOVE : 0);
-		if (r < 0)
-			return (int)r;
-	}
-	return 0;
+	return r < 0 ? (int)r : 0;
 }
 
 /* Tally w->status into per-node pages, absent pages and fast pages. */
@@ -752,7 +724,7 @@ static inline size_t pick_page(struct workload *w)
 
 	switch (w->opt.pattern) {
 	case PAT_ZIPF:
-		return w->perm[cgt_zipf_sample(&w->zipf, cgt_rng_double(&w->rng))];
+		return w->perm[wl_zipf_sample(&w->zipf, cgt_rng_double(&w->rng))];
 	case PAT_STREAM:
 		page = w->stream_next;
 		w->stream_next = page + 1 == w->nr_pages ? 0 : page + 1;
@@ -791,7 +763,7 @@ static int maybe_flush_tlb(struct workload *w, double now)
 
 	if (w->opt.tlb_flush_ms <= 0 || now < w->next_tlb_flush)
 		return 0;
-	r = cgt_tlb_flush();
+	r = wl_tlb_flush();
 	if (r < 0) {
 		errmsg("cannot flush the TLB: %s", strerror(-r));
 		return -1;
@@ -853,11 +825,11 @@ static int report_window(struct workload *w, uint64_t idx, double t)
 	}
 	tally_status(w);
 	k = w->opt.fast_mib_given ? w->budget_pages : w->fast_pages;
-	r = cgt_metrics_hits(w->counts, w->status, n, &w->opt.fast, &hits, &total);
+	r = wl_metrics_hits(w->counts, w->status, n, &w->opt.fast, &hits, &total);
 	if (r == 0)
-		r = cgt_metrics_topk_sum(w->counts, n, (size_t)k, w->scratch, &oracle);
+		r = wl_metrics_topk_sum(w->counts, n, (size_t)k, w->scratch, &oracle);
 	if (r == 0)
-		r = cgt_metrics_lagged_oracle(w->prev, w->counts, n, (size_t)k,
+		r = wl_metrics_lagged_oracle(w->prev, w->counts, n, (size_t)k,
 					      w->scratch, &lagged);
 	if (r < 0) {
 		errmsg("computing the window's metrics: %s", strerror(-r));
@@ -969,7 +941,7 @@ static void cleanup(struct workload *w)
 	free(w->scratch);
 	free(w->status);
 	free(w->perm);
-	cgt_zipf_free(&w->zipf);
+	wl_zipf_free(&w->zipf);
 }
 
 /* Set up, fill, place: -1 fatal, -2 usage error. */

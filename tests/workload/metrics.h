@@ -2,13 +2,16 @@
 /*
  * metrics.h - ground-truth placement metrics for the workload.
  *
+ * Workload-only code: built into tests/workload/libworkload.a for
+ * cgtier-workload and its unit tests, not into libcgtier (the daemon's
+ * library).
  * Pure functions over arrays the caller owns: no I/O, no globals.  Every
  * function returns 0 on success or a negative errno, and writes its
  * out-parameters only on success.  Array arguments may be NULL only when the
  * element count is 0.
  */
-#ifndef CGTIER_METRICS_H
-#define CGTIER_METRICS_H
+#ifndef CGTIER_WORKLOAD_METRICS_H
+#define CGTIER_WORKLOAD_METRICS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,7 +20,7 @@
 #include "cgtier/nodemask.h"
 
 /**
- * cgt_metrics_hits() - access-weighted fast-tier hits.
+ * wl_metrics_hits() - access-weighted fast-tier hits.
  * @counts: accesses per page in the window.
  * @nodes: node id per page; a negative value means the page is not present
  *         (or its status query failed) and never counts as a hit.
@@ -31,12 +34,12 @@
  * Return: 0, -EINVAL on a NULL argument, -EOVERFLOW if the sum does not fit
  * in 64 bits.
  */
-int cgt_metrics_hits(const uint64_t *counts, const int *nodes, size_t n,
+int wl_metrics_hits(const uint64_t *counts, const int *nodes, size_t n,
 		     const struct cgt_nodemask *fast, uint64_t *hits,
 		     uint64_t *total);
 
 /**
- * cgt_metrics_kth_largest() - the @k-th largest value of @counts.
+ * wl_metrics_kth_largest() - the @k-th largest value of @counts.
  * @counts: values, not modified.
  * @n: number of values.
  * @k: rank, 1-based (1 is the maximum); 1 <= @k <= @n.
@@ -49,11 +52,11 @@ int cgt_metrics_hits(const uint64_t *counts, const int *nodes, size_t n,
  *
  * Return: 0 or -EINVAL.
  */
-int cgt_metrics_kth_largest(const uint64_t *counts, size_t n, size_t k,
+int wl_metrics_kth_largest(const uint64_t *counts, size_t n, size_t k,
 			    uint64_t *scratch, uint64_t *ret);
 
 /**
- * cgt_metrics_topk_sum() - the oracle: sum of the @k largest @counts.
+ * wl_metrics_topk_sum() - the oracle: sum of the @k largest @counts.
  * @counts: accesses per page in the window, not modified.
  * @n: number of pages.
  * @k: pages the fast tier can hold; 0 gives 0, @k >= @n sums everything.
@@ -64,11 +67,11 @@ int cgt_metrics_kth_largest(const uint64_t *counts, size_t n, size_t k,
  *
  * Return: 0, -EINVAL, or -EOVERFLOW.
  */
-int cgt_metrics_topk_sum(const uint64_t *counts, size_t n, size_t k,
+int wl_metrics_topk_sum(const uint64_t *counts, size_t n, size_t k,
 			 uint64_t *scratch, uint64_t *ret);
 
 /**
- * cgt_metrics_lagged_oracle() - hits of a placement chosen one window late.
+ * wl_metrics_lagged_oracle() - hits of a placement chosen one window late.
  * @prev: accesses per page in the previous window (selects the pages).
  * @cur: accesses per page in this window (scores them).
  * @n: number of pages.
@@ -87,48 +90,48 @@ int cgt_metrics_topk_sum(const uint64_t *counts, size_t n, size_t k,
  *
  * Return: 0, -EINVAL, or -EOVERFLOW.
  */
-int cgt_metrics_lagged_oracle(const uint64_t *prev, const uint64_t *cur,
+int wl_metrics_lagged_oracle(const uint64_t *prev, const uint64_t *cur,
 			      size_t n, size_t k, uint64_t *scratch,
 			      double *ret);
 
-/* Largest table cgt_zipf_init() accepts (1 TiB of 4 KiB pages). */
-#define CGT_ZIPF_MAX_N ((size_t)1 << 28)
+/* Largest table wl_zipf_init() accepts (1 TiB of 4 KiB pages). */
+#define WL_ZIPF_MAX_N ((size_t)1 << 28)
 /* Largest skew accepted; beyond this every sample is rank 0 anyway. */
-#define CGT_ZIPF_MAX_SKEW 100.0
+#define WL_ZIPF_MAX_SKEW 100.0
 
 /*
  * A Zipf distribution over ranks 0..n-1, P(rank i) proportional to
  * 1 / (i + 1)^skew, as a cumulative table: cdf[i] = P(rank <= i),
  * non-decreasing, cdf[n - 1] == 1.0 exactly.
  */
-struct cgt_zipf {
+struct wl_zipf {
 	size_t n;
 	double skew;
 	double *cdf;
-	bool owned; /* cdf was malloc'd by cgt_zipf_init() */
+	bool owned; /* cdf was malloc'd by wl_zipf_init() */
 };
 
 /**
- * cgt_zipf_init() - build the CDF table of a Zipf distribution.
- * @z: out: the distribution; release with cgt_zipf_free().
- * @n: number of ranks, 1 <= @n <= CGT_ZIPF_MAX_N.
- * @skew: exponent, finite, 0 <= @skew <= CGT_ZIPF_MAX_SKEW; 0 is uniform.
+ * wl_zipf_init() - build the CDF table of a Zipf distribution.
+ * @z: out: the distribution; release with wl_zipf_free().
+ * @n: number of ranks, 1 <= @n <= WL_ZIPF_MAX_N.
+ * @skew: exponent, finite, 0 <= @skew <= WL_ZIPF_MAX_SKEW; 0 is uniform.
  * @table: @n doubles of caller-owned storage for the table, or NULL to
  *         have it allocated.
  *
  * Return: 0, -EINVAL on a bad argument, -ENOMEM.
  */
-int cgt_zipf_init(struct cgt_zipf *z, size_t n, double skew, double *table);
+int wl_zipf_init(struct wl_zipf *z, size_t n, double skew, double *table);
 
 /**
- * cgt_zipf_free() - release what cgt_zipf_init() allocated.
+ * wl_zipf_free() - release what wl_zipf_init() allocated.
  * @z: a distribution, or one zero-initialised; reset to empty.  NULL is a
  *     no-op.  A caller-owned table is not freed.
  */
-void cgt_zipf_free(struct cgt_zipf *z);
+void wl_zipf_free(struct wl_zipf *z);
 
 /**
- * cgt_zipf_sample() - map a uniform variate to a rank.
+ * wl_zipf_sample() - map a uniform variate to a rank.
  * @z: an initialised distribution.
  * @u: uniform in [0, 1); values below 0 (and NaN) act as 0, values >= 1 as
  *     the largest double below 1.
@@ -137,6 +140,6 @@ void cgt_zipf_free(struct cgt_zipf *z);
  *
  * Return: the rank, 0 (most popular) to n - 1.
  */
-size_t cgt_zipf_sample(const struct cgt_zipf *z, double u);
+size_t wl_zipf_sample(const struct wl_zipf *z, double u);
 
-#endif /* CGTIER_METRICS_H */
+#endif /* CGTIER_WORKLOAD_METRICS_H */

@@ -11,10 +11,10 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "cgtier/metrics.h"
+#include "metrics.h"
 #include "cgtier/rng.h"
 
-int cgt_metrics_hits(const uint64_t *counts, const int *nodes, size_t n,
+int wl_metrics_hits(const uint64_t *counts, const int *nodes, size_t n,
 		     const struct cgt_nodemask *fast, uint64_t *hits,
 		     uint64_t *total)
 {
@@ -96,7 +96,7 @@ static int check_select_args(const uint64_t *counts, size_t n,
 	return 0;
 }
 
-int cgt_metrics_kth_largest(const uint64_t *counts, size_t n, size_t k,
+int wl_metrics_kth_largest(const uint64_t *counts, size_t n, size_t k,
 			    uint64_t *scratch, uint64_t *ret)
 {
 	int r;
@@ -123,7 +123,7 @@ static int sum_u64(const uint64_t *a, size_t n, uint64_t *ret)
 	return 0;
 }
 
-int cgt_metrics_topk_sum(const uint64_t *counts, size_t n, size_t k,
+int wl_metrics_topk_sum(const uint64_t *counts, size_t n, size_t k,
 			 uint64_t *scratch, uint64_t *ret)
 {
 	uint64_t v, s = 0, above = 0, tied;
@@ -140,7 +140,7 @@ int cgt_metrics_topk_sum(const uint64_t *counts, size_t n, size_t k,
 	}
 	if (k >= n)
 		return sum_u64(counts, n, ret);
-	r = cgt_metrics_kth_largest(counts, n, k, scratch, &v);
+	r = wl_metrics_kth_largest(counts, n, k, scratch, &v);
 	if (r < 0)
 		return r;
 	/* Everything above the k-th value, plus as many copies of it as fit. */
@@ -158,7 +158,7 @@ int cgt_metrics_topk_sum(const uint64_t *counts, size_t n, size_t k,
 	return 0;
 }
 
-int cgt_metrics_lagged_oracle(const uint64_t *prev, const uint64_t *cur,
+int wl_metrics_lagged_oracle(const uint64_t *prev, const uint64_t *cur,
 			      size_t n, size_t k, uint64_t *scratch,
 			      double *ret)
 {
@@ -180,7 +180,7 @@ int cgt_metrics_lagged_oracle(const uint64_t *prev, const uint64_t *cur,
 			*ret = (double)v;
 		return r;
 	}
-	r = cgt_metrics_kth_largest(prev, n, k, scratch, &v);
+	r = wl_metrics_kth_largest(prev, n, k, scratch, &v);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n; i++) {
@@ -202,13 +202,13 @@ int cgt_metrics_lagged_oracle(const uint64_t *prev, const uint64_t *cur,
 	return 0;
 }
 
-int cgt_zipf_init(struct cgt_zipf *z, size_t n, double skew, double *table)
+int wl_zipf_init(struct wl_zipf *z, size_t n, double skew, double *table)
 {
-	struct cgt_zipf new = { .n = n, .skew = skew, .cdf = table };
+	struct wl_zipf new = { .n = n, .skew = skew, .cdf = table };
 	long double sum = 0.0L;
 
-	if (!z || n == 0 || n > CGT_ZIPF_MAX_N || !isfinite(skew) ||
-	    skew < 0.0 || skew > CGT_ZIPF_MAX_SKEW)
+	if (!z || n == 0 || n > WL_ZIPF_MAX_N || !isfinite(skew) ||
+	    skew < 0.0 || skew > WL_ZIPF_MAX_SKEW)
 		return -EINVAL;
 	if (!new.cdf) {
 		new.cdf = malloc(n * sizeof(*new.cdf));
@@ -233,7 +233,7 @@ int cgt_zipf_init(struct cgt_zipf *z, size_t n, double skew, double *table)
 	return 0;
 }
 
-void cgt_zipf_free(struct cgt_zipf *z)
+void wl_zipf_free(struct wl_zipf *z)
 {
 	if (!z)
 		return;
@@ -244,7 +244,7 @@ void cgt_zipf_free(struct cgt_zipf *z)
 	z->owned = false;
 }
 
-size_t cgt_zipf_sample(const struct cgt_zipf *z, double u)
+size_t wl_zipf_sample(const struct wl_zipf *z, double u)
 {
 	size_t lo = 0, hi;
 

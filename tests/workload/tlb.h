@@ -10,16 +10,17 @@
  * forever: a continuously read 4096-page hot set was 0% and 24% detected
  * by DAMON in 60 s, and 97-100% in 2.5-7 s when the reader flushed its own
  * TLB once per pass.  Test programs and cgtier-workload --tlb-flush-ms use
- * this to give the guest a hardware-like TLB reach.
+ * this to give the guest a hardware-like TLB reach.  A testbed artefact,
+ * so it lives in libworkload.a next to the workload, not in libcgtier.
  */
-#ifndef CGTIER_TLB_H
-#define CGTIER_TLB_H
+#ifndef CGTIER_WORKLOAD_TLB_H
+#define CGTIER_WORKLOAD_TLB_H
 
 /*
  * Flush the calling process's whole TLB: map and fault in 64 scratch pages,
  * then unmap them (more than x86's 33-page single-page flush ceiling, so
  * the kernel flushes everything).  0 or -errno.
  */
-int cgt_tlb_flush(void);
+int wl_tlb_flush(void);
 
-#endif /* CGTIER_TLB_H */
+#endif /* CGTIER_WORKLOAD_TLB_H */

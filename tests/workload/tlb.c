@@ -8,11 +8,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "cgtier/tlb.h"
+#include "tlb.h"
 
 #define SCRATCH_PAGES 64
 
-int cgt_tlb_flush(void)
+int wl_tlb_flush(void)
 {
 	long pg = sysconf(_SC_PAGESIZE);
 	size_t len;

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * fs-internal.h - fd-level helpers shared by fs.c and cgroup.c (not public).
+ */
+#ifndef CGTIER_FS_INTERNAL_H
+#define CGTIER_FS_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * openat2(@dirfd, @rel, @flags | O_CLOEXEC | O_NOCTTY) with @resolve
+ * (RESOLVE_* flags); O_NOCTTY is left out with O_PATH, which openat2()
+ * accepts only with O_CLOEXEC, O_DIRECTORY and O_NOFOLLOW.  The fd or
+ * -errno.
+ */
+int cgt__openat(int dirfd, const char *rel, int flags, uint64_t resolve);
+
+/* Read all of @fd into @buf as cgt_fs_read() does; closes nothing. */
+int cgt__read_fd(int fd, char *buf, size_t len);
+
+/* One write(2) of @val to @fd; -EIO on a short write. */
+int cgt__write_fd(int fd, const char *val);
+
+/* Open @rel below @dirfd with @resolve, read it, close it. */
+int cgt__read_at(int dirfd, const char *rel, uint64_t resolve, char *buf,
+		 size_t len);
+
+/* Open @rel below @dirfd O_WRONLY|O_TRUNC with @resolve, write, close. */
+int cgt__write_at(int dirfd, const char *rel, uint64_t resolve,
+		  const char *val);
+
+/* A number file's text: an unsigned decimal, or "max" for UINT64_MAX. */
+int cgt__parse_u64_or_max(const char *text, uint64_t *ret);
+
+#endif /* CGTIER_FS_INTERNAL_H */
