@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,8 @@ int cgt_pagemap_read(const struct cgt_fs *fs, int pid, uintptr_t addr,
 	char rel[64];
 	int fd, r;
 
-	if (pid < 0 || pg <= 0 || addr % (uintptr_t)pg || (npages && !ret))
+	if (pid < 0 || pg <= 0 || addr % (uintptr_t)pg || (npages && !ret) ||
+	    npages > SIZE_MAX / sizeof(*ret))
 		return -EINVAL;
 	if (pid)
 		snprintf(rel, sizeof(rel), "/proc/%d/pagemap", pid);

@@ -45,8 +45,10 @@ const struct cgt_nodemask *cgt_topology_fast_nodes(const struct cgt_topology *t)
 
 /*
  * Read field @key ("MemTotal", "MemFree", ...) of node @node's meminfo
- * ("Node 1 MemFree:  1022376 kB") in bytes.  -ENOENT if the node or the
- * field is missing, -EINVAL on a malformed line.
+ * ("Node 1 MemFree:  1022376 kB") in bytes.  The value is blanks, an
+ * unsigned decimal (cgt_parse_u64_prefix()) and " kB", nothing else.
+ * -ENOENT if the node or the field is missing, -EINVAL on a malformed
+ * line, -ERANGE if the bytes do not fit in 64 bits.
  */
 int cgt_node_meminfo(const struct cgt_fs *fs, int node, const char *key,
 		     uint64_t *ret);
