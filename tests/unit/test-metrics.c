@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * test-metrics.c - unit tests for lib/metrics.c and include/cgtier/rng.h.
+ * test-metrics.c - unit tests for tests/workload/metrics.c and include/cgtier/rng.h.
  */
 #include "config.h"
 

@@ -756,7 +756,7 @@ static void access_batch(struct workload *w, unsigned int nr)
 	w->sink = sink;
 }
 
-/* --tlb-flush-ms: flush our TLB when it is due (see cgtier/tlb.h). */
+/* --tlb-flush-ms: flush our TLB when it is due (see tests/workload/tlb.h). */
 static int maybe_flush_tlb(struct workload *w, double now)
 {
 	int r;
