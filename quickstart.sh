@@ -17,6 +17,8 @@ PACKAGES=(
 	build-essential autoconf automake pkg-config git
 	# the project's libraries
 	libcgroup-dev libnuma-dev libsystemd-dev libyaml-dev libcmocka-dev
+	# the libFuzzer targets (clang with ASan/UBSan runtimes)
+	clang libclang-rt-14-dev
 	# the guest kernel
 	"$kernel_pkg" bc bison flex libelf-dev libssl-dev kmod xz-utils cpio
 	# the testbed
