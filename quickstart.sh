@@ -22,7 +22,7 @@ PACKAGES=(
 	# the guest kernel
 	"$kernel_pkg" bc bison flex libelf-dev libssl-dev kmod xz-utils cpio
 	# the testbed
-	qemu-system-x86 busybox-static ndctl daxctl
+	qemu-system-x86 busybox-static ndctl daxctl e2fsprogs
 )
 
 as_root() {

@@ -24,3 +24,23 @@ t() {
 note() {
 	echo "# $*"
 }
+
+# ksft NAME PROGRAM [ARG...]: run a kselftest program, one TAP result per
+# test case ("NAME: case"); a program that skips as a whole is one skip.
+ksft() {
+	_name=$1
+	shift
+	_out=/tmp/ksft.out
+	"$@" >"$_out" 2>&1
+	_rc=$?
+	awk -v name="$_name" -v rc="$_rc" '
+		/^ok [0-9]+ / { sub(/^ok [0-9]+ /, ""); print "ok - " name ": " $0; n++; next }
+		/^not ok [0-9]+ / { sub(/^not ok [0-9]+ /, ""); print "not ok - " name ": " $0; n++; bad++; next }
+		/^1\.\.0 # SKIP/ { skip = $0; sub(/^1\.\.0 # SKIP */, "", skip); next }
+		{ print "# " $0 }
+		END {
+			if (rc == 4 && n == 0) print "ok - " name " # SKIP " skip
+			else if (rc != 0 && bad == 0) print "not ok - " name " (exit status " rc ")"
+			else if (n == 0) print "not ok - " name " ran no test case"
+		}' "$_out"
+}

@@ -1,0 +1,22 @@
+# memtier - the kernel series' selftest of the memory.tier.* files
+# (tools/testing/selftests/cgroup/test_memtier.c), with the classic LRU and
+# with MGLRU.  Run by `cgtier-testbed run memtier` on the hmat topology (two
+# tiers) and on hmat3 (three tiers), with the guest and the debug kernel.
+echo 0 >/proc/sys/kernel/numa_balancing
+# Swap on zram, so that "demotion never swaps" is checked with swap there.
+echo 256M >/sys/block/zram0/disksize && mkswap /dev/zram0 >/dev/null &&
+	swapon /dev/zram0 && note "swap on zram0: $(tail -n +2 /proc/swaps)"
+# Real page cache: the rootfs is tmpfs, whose pages are shmem.
+mkdir -p /mnt/disk && mount -t ext4 /dev/vda /mnt/disk && export MEMTIER_DIR=/mnt/disk
+note "memory tiers: $(for t in /sys/devices/virtual/memory_tiering/memory_tier*; do
+	printf '%s=%s ' "${t##*/}" "$(cat "$t/nodelist")"; done)"
+for lru_gen in 0 y; do
+	echo $lru_gen >/sys/kernel/mm/lru_gen/enabled
+	note "lru_gen/enabled: $(cat /sys/kernel/mm/lru_gen/enabled)"
+	mode=lru; [ $lru_gen = y ] && mode=mglru
+	ksft "memtier[$mode]" test_memtier
+	# On three tiers the three-tier case is in the plan; make sure it ran.
+	if [ "$(ls -d /sys/devices/virtual/memory_tiering/memory_tier* | wc -l)" -ge 3 ]; then
+		t "memtier[$mode]: three-tier case ran" grep -q "^ok [0-9]* test_memtier_three_tiers" /tmp/ksft.out
+	fi
+done
