@@ -32,9 +32,13 @@ run() {
 	(echo 0 >/sys/fs/cgroup/victim/cgroup.procs &&
 		exec cgtier-workload -s 400 -p hotset -H 48 -f 90 -K 48 -w 2 -n 25 >/tmp/victim.out 2>&1) &
 	victim=$!
+	# node 0 use near the end of the victim's run (25 windows of 2 s)
+	(sleep 44; echo "hog $(n0 hog), victim $(n0 victim)" >/tmp/n0.out) &
+	sampler=$!
 	wait $victim
 	rc=$?
-	note "$label: victim $(last 5 /tmp/victim.out) | node 0 MiB: hog $(n0 hog), victim $(n0 victim)"
+	wait $sampler
+	note "$label: victim $(last 5 /tmp/victim.out) | node 0 MiB at 44 s: $(cat /tmp/n0.out)"
 	[ -z "$hog_max" ] || note "$label: hog memory.tier.stat: $(grep "^$fast " /sys/fs/cgroup/hog/memory.tier.stat)"
 	[ -z "$hog_max" ] || note "$label: hog memory.tier.events: $(tr '\n' ' ' </sys/fs/cgroup/hog/memory.tier.events)"
 	kill $hog 2>/dev/null
