@@ -13,8 +13,9 @@
  * Common rules, strict so that a damaged file is refused rather than
  * half-read (reliability D4): a tier name is "tier" and an unsigned decimal
  * id <= CGT_TIER_ID_MAX; every number goes through cgt_parse_u64_prefix()
- * (parse.h: digits only, -ERANGE beyond 64 bits); fields are separated by
- * single blanks (spaces or tabs); a line ends in '\n' or at the end of the
+ * (parse.h: digits only, -ERANGE beyond 64 bits); keys are 1 to 64 bytes
+ * of [a-z0-9_]; fields are separated by blanks (spaces or tabs, at least
+ * one); a line ends in '\n' or at the end of the
  * text (the trailing newline is optional, fs.h strips it).  Keys the
  * parser does not know are skipped, their values still checked, since the
  * kernel documents that "new keys may be added at the end of a line".

@@ -336,6 +336,8 @@ static void test_vanish(void **state)
 	scratch_cg(dir, "b");
 	scratch_cg(dir, "b/child");
 	scratch_cg(dir, "c");
+	/* memory.current, then nothing: removed between two reads */
+	tmp_put(dir, "sys/fs/cgroup/half/memory.current", "4096\n");
 	v.dir = dir;
 	v.fired = 0;
 	p.hook_arg = &v;
@@ -348,8 +350,10 @@ static void test_vanish(void **state)
 	assert_non_null(find(&t.snap, "c"));
 	assert_null(find(&t.snap, "b"));
 	assert_null(find(&t.snap, "b/child"));
+	assert_null(find(&t.snap, "half"));
 	assert_int_equal(t.snap.n_cgroups, 3);
-	assert_int_equal(t.snap.stats.gone, 2);
+	assert_int_equal(t.snap.stats.gone, 3);
+	assert_int_equal(t.snap.stats.no_memory, 1); /* b: memory.current gone */
 	assert_int_equal(t.snap.stats.errors, 0);
 	unload(&t);
 	tmp_tree_remove(dir);

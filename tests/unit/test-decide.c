@@ -203,6 +203,27 @@ static void test_hot_not_fit(void **state)
 	cgt_config_free(cfg);
 }
 
+/* Only hot_in_fast of the hot bytes count as the hot set. */
+static void test_hot_share(void **state)
+{
+	struct cgt_config *cfg = config(GLOBAL
+		"policies:\n"
+		"  - {name: half, match: {cgroups: 'a'}, hot_in_fast: 50%}\n"
+		"  - {name: all, match: {cgroups: '*'}, hot_in_fast: 100%}\n");
+	struct cgt_snapshot s;
+	struct cgt_plan p;
+
+	snap_init(&s, 600, 0);
+	hot(cg(&s, "a", 300, 300), 200, 200);
+	hot(cg(&s, "b", 300, 300), 200, 200);
+	decide(&s, cfg, NULL, &p);
+	assert_true(action(&p, "a")->target == 200 * MiB);
+	assert_true(action(&p, "b")->target == 400 * MiB);
+	cgt_plan_clear(&p);
+	cgt_snapshot_clear(&s);
+	cgt_config_free(cfg);
+}
+
 /* Competing containers: minimums first, then hot sets by priority. */
 static void test_priority_min(void **state)
 {
@@ -596,6 +617,7 @@ int main(void)
 		cmocka_unit_test(test_fits),
 		cmocka_unit_test(test_hot_before_cold),
 		cmocka_unit_test(test_hot_not_fit),
+		cmocka_unit_test(test_hot_share),
 		cmocka_unit_test(test_priority_min),
 		cmocka_unit_test(test_quota_change),
 		cmocka_unit_test(test_hysteresis),

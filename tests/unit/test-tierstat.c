@@ -96,6 +96,9 @@ static void test_stat_bad(void **state)
 		{ "tier4 charged=1=2", -EINVAL },
 		{ "tier4 =1", -EINVAL },
 		{ "tier4 charged=1 anon", -EINVAL },
+		{ "tier4 charged=1anon=2", -EINVAL },          /* no blank */
+		{ "tier4 charged=1 a123456789a123456789a123456789a123456789"
+		  "a123456789a123456789a1234=1", -EINVAL },     /* 65-byte key */
 		{ "N0=1 N1=2", -EINVAL },                       /* numa_stat */
 		{ "\x01\xff garbage", -EINVAL },
 	};
