@@ -665,7 +665,7 @@ static void f_u32(struct parse *p, const struct field *f, void *obj)
 
 	if (!s)
 		return;
-	r = cgt_parse_u64(s, &v);
+	r = cgt_conf_parse_u64(s, &v);
 	if (r == -EINVAL)
 		perr(p, p->ev.start_mark, "expected an integer from %" PRIu64 " to %" PRIu64
 		     ", got '%s'", f->min, f->max, quote(s, q, sizeof(q)));
@@ -795,7 +795,7 @@ static void f_metrics(struct parse *p, const struct field *f, void *obj)
 		memcpy(host, s, hl);
 	}
 	host[hl] = '\0';
-	if (inet_pton(af, host, addr) != 1 || cgt_parse_u64(colon + 1, &port) < 0 ||
+	if (inet_pton(af, host, addr) != 1 || cgt_conf_parse_u64(colon + 1, &port) < 0 ||
 	    port == 0 || port > 65535 || strlen(s) >= (size_t)f->max)
 		goto bad;
 	snprintf(DST(f, obj, char), (size_t)f->max, "%s", s);

@@ -42,7 +42,7 @@ static int parse_digits(const char **p, uint64_t *ret)
 	return 0;
 }
 
-int cgt_parse_u64(const char *s, uint64_t *ret)
+int cgt_conf_parse_u64(const char *s, uint64_t *ret)
 {
 	uint64_t v;
 	int r;

@@ -30,7 +30,7 @@
 /* "max" where a size or rate allows it. */
 #define CGT_UNLIMITED UINT64_MAX
 
-int cgt_parse_u64(const char *s, uint64_t *ret);
+int cgt_conf_parse_u64(const char *s, uint64_t *ret);
 int cgt_parse_size(const char *s, uint64_t *ret);
 int cgt_parse_percent(const char *s, uint32_t *ret_permyriad);
 int cgt_parse_duration(const char *s, uint64_t *ret_usec);

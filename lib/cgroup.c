@@ -92,6 +92,39 @@ int cgt_cgroup_open_at(const struct cgt_cgroup *parent, const char *path,
 	return open_dir_at(parent->fd, path, ret);
 }
 
+int cgt_cgroup_opendir(const struct cgt_cgroup *cg, DIR **ret)
+{
+	DIR *d;
+	int fd;
+
+	if (!cg || cg->fd < 0 || !ret)
+		return -EINVAL;
+	fd = cgt__openat(cg->fd, ".", O_RDONLY | O_DIRECTORY, CG_RESOLVE);
+	if (fd < 0)
+		return fd;
+	d = fdopendir(fd);
+	if (!d) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	*ret = d;
+	return 0;
+}
+
+int cgt_cgroup_ino(const struct cgt_cgroup *cg, uint64_t *ret)
+{
+	struct stat st;
+
+	if (!cg || cg->fd < 0 || !ret)
+		return -EINVAL;
+	if (fstat(cg->fd, &st) < 0)
+		return -errno;
+	*ret = (uint64_t)st.st_ino;
+	return 0;
+}
+
 void cgt_cgroup_close(struct cgt_cgroup *cg)
 {
 	if (cg && cg->fd >= 0) {

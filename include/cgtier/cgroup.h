@@ -19,6 +19,7 @@
 #ifndef CGTIER_CGROUP_H
 #define CGTIER_CGROUP_H
 
+#include <dirent.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -37,6 +38,16 @@ int cgt_cgroup_open(const struct cgt_fs *fs, const char *path,
 /* Open cgroup @path below the cgroup @parent (a descendant of it). */
 int cgt_cgroup_open_at(const struct cgt_cgroup *parent, const char *path,
 		       struct cgt_cgroup *ret);
+
+/*
+ * List @cg's directory (its child cgroups and its files): *@ret, to be
+ * closedir()ed, is set only on success.  The entries are names to pass to
+ * cgt_cgroup_open_at(), which refuses the symlinks among them.
+ */
+int cgt_cgroup_opendir(const struct cgt_cgroup *cg, DIR **ret);
+
+/* The inode number of @cg's directory (the cgroup id on cgroupfs). */
+int cgt_cgroup_ino(const struct cgt_cgroup *cg, uint64_t *ret);
 
 /* Close the handle; safe on a closed one. */
 void cgt_cgroup_close(struct cgt_cgroup *cg);

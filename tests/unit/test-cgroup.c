@@ -137,6 +137,34 @@ static void test_create_attach_destroy(void **state)
 	tmp_tree_remove(dir);
 }
 
+static void test_opendir_ino(void **state)
+{
+	struct cgt_cgroup cg = { .fd = -1 };
+	struct cgt_fs fs;
+	struct dirent *de;
+	struct stat st;
+	char path[8300];
+	uint64_t ino = 0;
+	int files = 0;
+	DIR *d = NULL;
+
+	assert_int_equal(cgt_fs_open(&fs, fixture("cgroup")), 0);
+	assert_int_equal(cgt_cgroup_opendir(&cg, &d), -EINVAL);
+	assert_int_equal(cgt_cgroup_ino(&cg, &ino), -EINVAL);
+	assert_int_equal(cgt_cgroup_open(&fs, "test", &cg), 0);
+	assert_int_equal(cgt_cgroup_opendir(&cg, &d), 0);
+	while ((de = readdir(d)))
+		files += !strncmp(de->d_name, "memory.", 7);
+	closedir(d);
+	assert_int_equal(files, 4);
+	assert_int_equal(cgt_cgroup_ino(&cg, &ino), 0);
+	snprintf(path, sizeof(path), "%s/sys/fs/cgroup/test", fixture("cgroup"));
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(ino == (uint64_t)st.st_ino);
+	cgt_cgroup_close(&cg);
+	cgt_fs_close(&fs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_bad_paths),
 		cmocka_unit_test(test_symlinks_refused),
 		cmocka_unit_test(test_create_attach_destroy),
+		cmocka_unit_test(test_opendir_ino),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -140,9 +140,9 @@ static void test_rate(void **state)
 	assert_int_equal(cgt_parse_rate("/s", &v), -EINVAL);
 	assert_int_equal(cgt_parse_rate("1G/m", &v), -EINVAL);
 	assert_int_equal(cgt_parse_rate("16777216Ti/s", &v), -ERANGE);
-	assert_int_equal(cgt_parse_u64("123", &v), 0);
+	assert_int_equal(cgt_conf_parse_u64("123", &v), 0);
 	assert_int_equal(v, 123);
-	assert_int_equal(cgt_parse_u64("12a", &v), -EINVAL);
+	assert_int_equal(cgt_conf_parse_u64("12a", &v), -EINVAL);
 }
 
 static void test_format_roundtrip(void **state)
