@@ -94,7 +94,6 @@ int cgt_cgroup_open_at(const struct cgt_cgroup *parent, const char *path,
 
 int cgt_cgroup_opendir(const struct cgt_cgroup *cg, DIR **ret)
 {
-	DIR *d;
 	int fd;
 
 	if (!cg || cg->fd < 0 || !ret)
@@ -102,15 +101,7 @@ int cgt_cgroup_opendir(const struct cgt_cgroup *cg, DIR **ret)
 	fd = cgt__openat(cg->fd, ".", O_RDONLY | O_DIRECTORY, CG_RESOLVE);
 	if (fd < 0)
 		return fd;
-	d = fdopendir(fd);
-	if (!d) {
-		int r = -errno;
-
-		close(fd);
-		return r;
-	}
-	*ret = d;
-	return 0;
+	return cgt__fdopendir(fd, ret);
 }
 
 int cgt_cgroup_ino(const struct cgt_cgroup *cg, uint64_t *ret)

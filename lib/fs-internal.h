@@ -5,6 +5,7 @@
 #ifndef CGTIER_FS_INTERNAL_H
 #define CGTIER_FS_INTERNAL_H
 
+#include <dirent.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,12 @@ int cgt__read_at(int dirfd, const char *rel, uint64_t resolve, char *buf,
 /* Open @rel below @dirfd O_WRONLY|O_TRUNC with @resolve, write, close. */
 int cgt__write_at(int dirfd, const char *rel, uint64_t resolve,
 		  const char *val);
+
+/*
+ * A directory stream on @fd, which it takes over (closed on failure too):
+ * 0 with *@ret set, or -errno.
+ */
+int cgt__fdopendir(int fd, DIR **ret);
 
 /* A number file's text: an unsigned decimal, or "max" for UINT64_MAX. */
 int cgt__parse_u64_or_max(const char *text, uint64_t *ret);

@@ -118,6 +118,20 @@ int cgt__write_at(int dirfd, const char *rel, uint64_t resolve,
 	return r;
 }
 
+int cgt__fdopendir(int fd, DIR **ret)
+{
+	DIR *d = fdopendir(fd);
+
+	if (!d) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	*ret = d;
+	return 0;
+}
+
 int cgt__parse_u64_or_max(const char *text, uint64_t *ret)
 {
 	if (strcmp(text, "max") == 0) {
@@ -222,7 +236,6 @@ int cgt_fs_exists(const struct cgt_fs *fs, const char *rel)
 
 int cgt_fs_opendir(const struct cgt_fs *fs, const char *rel, DIR **ret)
 {
-	DIR *d;
 	int fd;
 
 	if (!ret)
@@ -230,13 +243,5 @@ int cgt_fs_opendir(const struct cgt_fs *fs, const char *rel, DIR **ret)
 	fd = cgt_fs_openat(fs, rel, O_RDONLY | O_DIRECTORY);
 	if (fd < 0)
 		return fd;
-	d = fdopendir(fd);
-	if (!d) {
-		int r = -errno;
-
-		close(fd);
-		return r;
-	}
-	*ret = d;
-	return 0;
+	return cgt__fdopendir(fd, ret);
 }
