@@ -8,6 +8,8 @@ echo 256M >/sys/block/zram0/disksize && mkswap /dev/zram0 >/dev/null &&
 	swapon /dev/zram0 && note "swap on zram0: $(tail -n +2 /proc/swaps)"
 # Real page cache: the rootfs is tmpfs, whose pages are shmem.
 mkdir -p /mnt/disk && mount -t ext4 /dev/vda /mnt/disk && export MEMTIER_DIR=/mnt/disk
+# A debug kernel (KASAN, kmemleak) is ~10x slower: fewer churn cycles there.
+[ -e /sys/kernel/debug/kmemleak ] && export MEMTIER_CHURN_CYCLES=100
 note "memory tiers: $(for t in /sys/devices/virtual/memory_tiering/memory_tier*; do
 	printf '%s=%s ' "${t##*/}" "$(cat "$t/nodelist")"; done)"
 for lru_gen in 0 y; do
