@@ -23,6 +23,8 @@ PACKAGES=(
 	"$kernel_pkg" bc bison flex libelf-dev libssl-dev kmod xz-utils cpio
 	# the testbed
 	qemu-system-x86 busybox-static ndctl daxctl e2fsprogs
+	# checkpatch's SPDX check (tests/testbed/cgtier-testbed check-series)
+	python3-ply
 )
 
 as_root() {
