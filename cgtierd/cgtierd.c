@@ -1,24 +1,40 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * cgtierd.c - the cgtier daemon's entry point.  This build has only the
- * configuration checker:
+ * cgtierd.c - the cgtier daemon: options, the event loop (sd-event), the
+ * systemd protocol, and the configuration checker.
  *
+ *   cgtierd [--config FILE] [--policies DIR] [--dry-run] [--periods N]
  *   cgtierd --check-config [FILE...] [-- CGROUP-PATH...]
  *
- * validates the configuration (exit 0 or 1) and prints, for each cgroup
- * path, the Kubernetes identity read from it and the policy that applies.
+ * The loop: a period timer runs cgt_loop_period() (loop.h) every
+ * global.period; SIGHUP reloads the configuration (the old one stays if
+ * the new one is bad); SIGTERM and SIGINT stop.  Under systemd
+ * (Type=notify) it sends READY=1 after the first period, STATUS= with a
+ * one-line summary after every period, RELOADING=1 with MONOTONIC_USEC
+ * around a reload, and WATCHDOG=1 from sd-event's watchdog support, which
+ * pings only while the loop keeps turning.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-event.h>
+
+#include "cgtier/cgroup.h"
+#include "cgtier/parse.h"
 #include "cgtierd/conf.h"
 #include "cgtierd/k8s.h"
+#include "cgtierd/log.h"
+#include "cgtierd/loop.h"
 #include "cgtierd/match.h"
 
 #ifndef CGT_SYSCONFDIR
@@ -27,24 +43,40 @@
 #define DEFAULT_MAIN CGT_SYSCONFDIR "/cgtierd/cgtierd.yaml"
 #define DEFAULT_DROPINS CGT_SYSCONFDIR "/cgtierd/policies.d"
 
+/* Every option of the daemon mode. */
+struct cgt_options {
+	const char *config;   /* main file */
+	const char *policies; /* drop-in directory */
+	const char *root;     /* file-system root: "/" (tests: a fixture tree) */
+	bool dry_run;         /* decide and report, write nothing */
+	uint64_t periods;     /* stop after this many periods; 0: run on */
+};
+
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: cgtierd --check-config [FILE...] [-- CGROUP-PATH...]\n"
+		"Usage: cgtierd [OPTION...]\n"
+		"       cgtierd --check-config [FILE...] [-- CGROUP-PATH...]\n"
 		"       cgtierd --help | --version\n"
 		"\n"
-		"  --check-config  validate the configuration without running: the first\n"
-		"                  FILE is the main file, the others drop-ins (a directory\n"
-		"                  stands for its *.yaml files); without FILE, " DEFAULT_MAIN "\n"
-		"                  and " DEFAULT_DROPINS ".  For each CGROUP-PATH (relative to\n"
-		"                  the cgroup2 mount, absolute below it, or a line of\n"
-		"                  /proc/PID/cgroup) print its Kubernetes identity and the\n"
-		"                  policy that applies.  Exit status 0 if valid, 1 if not.\n"
-		"  --help          show this help\n"
-		"  --version       show the version\n"
+		"  -c, --config FILE    main configuration file (default " DEFAULT_MAIN ")\n"
+		"  -p, --policies DIR   drop-in directory (default " DEFAULT_DROPINS ")\n"
+		"  -n, --dry-run        measure, decide and report; write nothing\n"
+		"      --periods N      stop after N control periods (default: run until\n"
+		"                       SIGTERM)\n"
+		"      --root DIR       read /sys and /proc below DIR (for tests)\n"
+		"  --check-config       validate the configuration without running: the first\n"
+		"                       FILE is the main file, the others drop-ins (a directory\n"
+		"                       stands for its *.yaml files); without FILE, the default\n"
+		"                       files.  For each CGROUP-PATH (relative to the cgroup2\n"
+		"                       mount, absolute below it, or a line of /proc/PID/cgroup)\n"
+		"                       print its Kubernetes identity and the policy that\n"
+		"                       applies.  Exit status 0 if valid, 1 if not.\n"
+		"  -h, --help           show this help\n"
+		"  -V, --version        show the version\n"
 		"\n"
-		"This build has no daemon mode yet: only the options above.\n"
-		"See cgtierd.yaml(5).\n");
+		"Signals: SIGHUP reloads the configuration, SIGTERM stops.\n"
+		"See cgtierd(8) and cgtierd.yaml(5).\n");
 }
 
 static void print_policy(const struct cgt_policy *p)
@@ -169,22 +201,260 @@ static int check_config(int argc, char **argv)
 	return rc;
 }
 
+/* Load the configuration the options name; log its errors. */
+static int load_config(const struct cgt_options *o, struct cgt_config **ret)
+{
+	struct cgt_diag diag;
+	int r;
+
+	cgt_diag_init(&diag);
+	r = cgt_config_load(o->config, o->policies, geteuid(), ret, &diag);
+	for (size_t k = 0; k < diag.n; k++)
+		cgt_err("%s", diag.msg[k]);
+	if (diag.dropped)
+		cgt_err("%zu more configuration errors not shown", diag.dropped);
+	cgt_diag_clear(&diag);
+	return r;
+}
+
+struct daemon {
+	struct cgt_options opt;
+	struct cgt_loop loop;
+	sd_event *event;
+	sd_event_source *timer;
+	bool ready;
+	int exit_code;
+};
+
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void notify_status(struct daemon *d)
+{
+	char s[256];
+
+	cgt_loop_summary(&d->loop, s, sizeof(s));
+	sd_notifyf(0, "%sSTATUS=%s", d->ready ? "" : "READY=1\n", s);
+	d->ready = true;
+}
+
+static void run_period(struct daemon *d)
+{
+	char s[256];
+	int r;
+
+	r = cgt_loop_period(&d->loop);
+	if (r < 0)
+		cgt_err("period %llu: cannot read the machine: %s",
+			(unsigned long long)(d->loop.stats.periods +
+					     d->loop.stats.failed),
+			strerror(-r));
+	else
+		cgt_debug("%s", cgt_loop_summary(&d->loop, s, sizeof(s)));
+	notify_status(d);
+	if (d->opt.periods &&
+	    d->loop.stats.periods + d->loop.stats.failed >= d->opt.periods)
+		sd_event_exit(d->event, 0);
+}
+
+static int on_timer(sd_event_source *s, uint64_t usec, void *arg)
+{
+	struct daemon *d = arg;
+
+	run_period(d);
+	return sd_event_source_set_time(s, usec + d->loop.cfg->global.period_usec);
+}
+
+/* Reload: the new configuration replaces the old one only if it is valid. */
+static int reload(struct daemon *d)
+{
+	struct cgt_config *c = NULL;
+	int r;
+
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
+		   (unsigned long long)now_usec());
+	r = load_config(&d->opt, &c);
+	if (r < 0) {
+		cgt_err("reload failed: the configuration in force is unchanged");
+		sd_notify(0, "READY=1\nSTATUS=reload failed: configuration unchanged");
+		return r;
+	}
+	cgt_loop_set_config(&d->loop, c);
+	cgt_log_set_level(c->global.log_level);
+	cgt_notice("configuration reloaded: %zu policies", c->n_policies);
+	sd_notify(0, "READY=1");
+	run_period(d);
+	return 0;
+}
+
+static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si,
+		     void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)s;
+	if (si->ssi_signo == SIGHUP) {
+		reload(d);
+		return 0;
+	}
+	cgt_notice("signal %u: stopping", si->ssi_signo);
+	sd_notify(0, "STOPPING=1");
+	return sd_event_exit(d->event, 0);
+}
+
+static int setup_events(struct daemon *d)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	sigset_t ss;
+	int r;
+
+	r = sd_event_default(&d->event);
+	if (r < 0)
+		return r;
+	sigemptyset(&ss);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&ss, sigs[i]);
+	if (sigprocmask(SIG_BLOCK, &ss, NULL) < 0)
+		return -errno;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		r = sd_event_add_signal(d->event, NULL, sigs[i], on_signal, d);
+		if (r < 0)
+			return r;
+	}
+	/* The first period at once, then every period. */
+	r = sd_event_add_time(d->event, &d->timer, CLOCK_MONOTONIC, now_usec(),
+			      0, on_timer, d);
+	if (r < 0)
+		return r;
+	r = sd_event_source_set_enabled(d->timer, SD_EVENT_ON);
+	if (r < 0)
+		return r;
+	return sd_event_set_watchdog(d->event, true);
+}
+
+static int run_daemon(const struct cgt_options *o)
+{
+	struct daemon d;
+	struct cgt_config *c = NULL;
+	int r;
+
+	memset(&d, 0, sizeof(d));
+	d.opt = *o;
+	cgt_log_setup(CGT_LOG_INFO);
+	if (load_config(o, &c) < 0) {
+		cgt_err("no valid configuration: not starting");
+		return 1;
+	}
+	cgt_log_set_level(c->global.log_level);
+	r = cgt_loop_init(&d.loop, o->root, c, o->dry_run);
+	if (r < 0) {
+		cgt_err("%s: %s", o->root, strerror(-r));
+		goto out;
+	}
+	if (strcmp(c->global.cgroup_root, CGT_CGROUP_ROOT) != 0) {
+		cgt_err("global.cgroup_root %s: only %s is supported by the daemon",
+			c->global.cgroup_root, CGT_CGROUP_ROOT);
+		r = -EINVAL;
+		goto out;
+	}
+	/* A fixture tree (--root) is no mount; the real root must be cgroup2. */
+	if (strcmp(o->root, "/") == 0 && cgt_cgroup_is_unified(&d.loop.fs) != 1) {
+		cgt_err("%s is not a cgroup2 mount (cgroup v1 or hybrid): cgtierd needs the unified hierarchy",
+			CGT_CGROUP_ROOT);
+		r = -EMEDIUMTYPE;
+		goto out;
+	}
+	r = setup_events(&d);
+	if (r < 0) {
+		cgt_err("event loop: %s", strerror(-r));
+		goto out;
+	}
+	cgt_notice("started (%s %s)%s, period %llu ms, %zu policies", PACKAGE_NAME,
+		   PACKAGE_VERSION, o->dry_run ? ", dry run" : "",
+		   (unsigned long long)(c->global.period_usec / 1000),
+		   c->n_policies);
+	r = sd_event_loop(d.event);
+	if (r < 0)
+		cgt_err("event loop: %s", strerror(-r));
+out:
+	sd_event_source_unref(d.timer);
+	sd_event_unref(d.event);
+	cgt_loop_clear(&d.loop);
+	return r < 0 ? 1 : 0;
+}
+
+static int parse_options(int argc, char **argv, struct cgt_options *o)
+{
+	enum { OPT_PERIODS = 0x100, OPT_ROOT };
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "policies", required_argument, NULL, 'p' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "periods", required_argument, NULL, OPT_PERIODS },
+		{ "root", required_argument, NULL, OPT_ROOT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	o->config = DEFAULT_MAIN;
+	o->policies = DEFAULT_DROPINS;
+	o->root = "/";
+	while ((c = getopt_long(argc, argv, "c:p:nhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'p':
+			o->policies = optarg;
+			break;
+		case 'n':
+			o->dry_run = true;
+			break;
+		case OPT_PERIODS:
+			if (cgt_parse_u64(optarg, &o->periods) < 0) {
+				fprintf(stderr, "cgtierd: --periods: not a number: %s\n", optarg);
+				return 2;
+			}
+			break;
+		case OPT_ROOT:
+			o->root = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("cgtierd (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "cgtierd: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
+	struct cgt_options o;
+	int r;
+
 	if (argc >= 2 && strcmp(argv[1], "--check-config") == 0)
 		return check_config(argc - 2, argv + 2);
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		usage(stdout);
-		return 0;
-	}
-	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
-		printf("cgtierd (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-		return 0;
-	}
-	if (argc < 2)
-		fprintf(stderr, "cgtierd: this build has no daemon mode yet: use --check-config\n");
-	else
-		fprintf(stderr, "cgtierd: unsupported arguments starting at '%s'\n", argv[1]);
-	usage(stderr);
-	return 2;
+	memset(&o, 0, sizeof(o));
+	r = parse_options(argc, argv, &o);
+	if (r >= 0)
+		return r;
+	return run_daemon(&o);
 }

@@ -7,11 +7,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "cgtier/cgroup.h"
@@ -80,6 +82,22 @@ int cgt_cgroup_open(const struct cgt_fs *fs, const char *path,
 		return fd;
 	root.fd = fd;
 	r = cgt_cgroup_open_at(&root, path, ret);
+	close(fd);
+	return r;
+}
+
+int cgt_cgroup_is_unified(const struct cgt_fs *fs)
+{
+	struct statfs st;
+	int fd, r = 0;
+
+	fd = cgt_fs_openat(fs, CGT_CGROUP_ROOT, O_PATH | O_DIRECTORY);
+	if (fd < 0)
+		return fd;
+	if (fstatfs(fd, &st) < 0)
+		r = -errno;
+	else
+		r = st.f_type == CGROUP2_SUPER_MAGIC;
 	close(fd);
 	return r;
 }

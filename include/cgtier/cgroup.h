@@ -35,6 +35,13 @@ struct cgt_cgroup {
 int cgt_cgroup_open(const struct cgt_fs *fs, const char *path,
 		    struct cgt_cgroup *ret);
 
+/*
+ * Whether CGT_CGROUP_ROOT below @fs is a cgroup2 mount (1) or something
+ * else (0: cgroup v1's tmpfs of a hybrid setup, or a plain directory of a
+ * fixture tree), or -errno if it cannot be opened.
+ */
+int cgt_cgroup_is_unified(const struct cgt_fs *fs);
+
 /* Open cgroup @path below the cgroup @parent (a descendant of it). */
 int cgt_cgroup_open_at(const struct cgt_cgroup *parent, const char *path,
 		       struct cgt_cgroup *ret);
