@@ -251,8 +251,8 @@ static int cmd_version(FILE *out)
 }
 
 /*
- * Answer @line into @out; 0, or a negative errno with @err set.
- * @json_arg tells whether "CMD json" is allowed.
+ * Answer @line into @out; 0, or a negative errno with @err set.  Only
+ * status and topology (the first two commands) take an argument: "json".
  */
 static int dispatch(const char *line, const struct cgt_ctl_ops *ops, void *arg, FILE *out,
 		    char *err, size_t errlen)
