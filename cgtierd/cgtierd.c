@@ -401,6 +401,7 @@ static int parse_options(int argc, char **argv, struct cgt_options *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool help = false, version = false;
 	int c;
 
 	o->config = DEFAULT_MAIN;
@@ -420,6 +421,7 @@ static int parse_options(int argc, char **argv, struct cgt_options *o)
 		case OPT_PERIODS:
 			if (cgt_parse_u64(optarg, &o->periods) < 0) {
 				fprintf(stderr, "cgtierd: --periods: not a number: %s\n", optarg);
+				usage(stderr);
 				return 2;
 			}
 			break;
@@ -427,11 +429,11 @@ static int parse_options(int argc, char **argv, struct cgt_options *o)
 			o->root = optarg;
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
+			help = true;
+			break;
 		case 'V':
-			printf("cgtierd (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-			return 0;
+			version = true;
+			break;
 		default:
 			usage(stderr);
 			return 2;
@@ -441,6 +443,14 @@ static int parse_options(int argc, char **argv, struct cgt_options *o)
 		fprintf(stderr, "cgtierd: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);
 		return 2;
+	}
+	if (help) {
+		usage(stdout);
+		return 0;
+	}
+	if (version) {
+		printf("cgtierd (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		return 0;
 	}
 	return -1;
 }
