@@ -723,6 +723,7 @@ static int query_nodes(struct cgt_pagescan *ps, struct scan *s,
 			continue;
 		}
 		if (r < 0) {
+			st->procs_error++;
 			st->last_error = (int)r;
 			chunk_unknown(c, n);
 		}

@@ -41,6 +41,7 @@ struct fake {
 	struct { uint64_t vaddr; int status; } script[32];
 	size_t n_script;
 	long move_ret;                /* a whole-call result to return */
+	long query_ret;
 	int queries, moves;
 	int moved_pid[32];
 	uint64_t moved[64];           /* vaddrs asked to move */
@@ -95,6 +96,8 @@ static long fake_query(void *arg, int pid, size_t count, void **pages,
 
 	assert_null(nodes);
 	f->queries++;
+	if (f->query_ret)
+		return f->query_ret;
 	for (size_t i = 0; i < count; i++) {
 		assert_int_equal(status[i], CGT_MOVE_STATUS_UNKNOWN);
 		status[i] = node_of(f, (uint64_t)(uintptr_t)pages[i]);
@@ -810,6 +813,39 @@ static void test_move_select(void **state)
 	assert_int_equal(cgt_pagescan_move(&e->ps, &e->topo, &req, &res), -EINVAL);
 }
 
+/* M5 for queries: a page without a node is dropped; a failed query too. */
+static void test_query_errors(void **state)
+{
+	struct env *e = *state;
+	pid_t pids[2];
+
+	pids[0] = std_proc(e, 0x10000);
+	pids[1] = std_proc(e, 0x20000);
+	set_procs_pids(e, pids, 2);
+	set_node(&e->fake, hp(e, 2), -EFAULT);
+	set_node(&e->fake, hp(e, 3), CGT_MAX_NODES); /* not a node either */
+	assert_int_equal(update(e), 0);
+	assert_int_equal(e->ps.stats.pages_no_node, 4);
+	assert_int_equal(e->ps.stats.pages, 16);
+	assert_null(page_at(&e->ps, pids[0], hp(e, 2)));
+	assert_null(page_at(&e->ps, pids[1], hp(e, 3)));
+
+	/* asked again next period (they are new again), now for a gone process */
+	e->fake.query_ret = -ESRCH;
+	assert_int_equal(update(e), 0);
+	assert_int_equal(e->ps.stats.procs_gone, 2);
+	assert_int_equal(e->ps.stats.pages, 0);
+	assert_int_equal(e->ps.stats.procs, 0);
+
+	/* any other failure: those pages only, the process stays */
+	e->fake.query_ret = -EPERM;
+	assert_int_equal(update(e), 0);
+	assert_int_equal(e->ps.stats.procs, 2);
+	assert_int_equal(e->ps.stats.pages, 0);
+	assert_int_equal(e->ps.stats.pages_no_node, 20);
+	assert_int_equal(e->ps.stats.last_error, -EPERM);
+}
+
 /* The bounds: pages, processes, virtual pages read. */
 static void test_caps(void **state)
 {
@@ -1031,6 +1067,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_move_foreign, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_statuses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move_select, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_query_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_pfn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_maps, setup, teardown),
