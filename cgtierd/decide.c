@@ -149,39 +149,71 @@ static void unit_amounts(struct ctx *x, struct unit *u)
 	unit_hot(u, x->snap->nr_tiers);
 }
 
+int cgt_for_each_unit(const struct cgt_snapshot *s, const struct cgt_config *cfg,
+		      cgt_unit_fn fn, void *arg)
+{
+	const struct cgt_policy *pol = NULL;
+	size_t outer = SIZE_MAX;
+	int r;
+
+	if (!s || !cfg || !fn)
+		return -EINVAL;
+	for (size_t i = 0; i < s->n_cgroups; i++) {
+		const struct cgt_cg_snap *c = &s->cgroups[i];
+		struct cgt_k8s_id id;
+
+		if (outer != SIZE_MAX &&
+		    cgt_snap_path_within(c->path, s->cgroups[outer].path)) {
+			r = fn(arg, i, outer, pol);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		cgt_k8s_parse(c->path, &id);
+		pol = cgt_config_match(cfg, c->path, &id);
+		outer = pol ? i : SIZE_MAX;
+		r = fn(arg, i, outer, pol);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+struct collect_arg {
+	struct ctx *x;
+	const struct cgt_decide_state *prev;
+	size_t pos;
+};
+
+static int collect_one(void *arg, size_t i, size_t unit, const struct cgt_policy *pol)
+{
+	struct collect_arg *a = arg;
+	struct ctx *x = a->x;
+	const struct cgt_cg_snap *c = &x->snap->cgroups[i];
+
+	if (unit == SIZE_MAX) {
+		x->plan.uncovered++;
+	} else if (unit != i) {
+		x->plan.nested++;
+	} else {
+		x->u[x->n].c = c;
+		x->u[x->n].pol = pol;
+		x->u[x->n].prev = prev_of(a->prev, &a->pos, c);
+		x->n++;
+	}
+	return 0;
+}
+
 /* The units: outermost covered cgroups, with their policy and past. */
 static int collect(struct ctx *x, const struct cgt_decide_state *prev)
 {
 	const struct cgt_snapshot *s = x->snap;
-	const char *outer = NULL;
-	size_t pos = 0;
+	struct collect_arg a = { .x = x, .prev = prev };
 
 	x->u = calloc(s->n_cgroups ? s->n_cgroups : 1, sizeof(*x->u));
 	if (!x->u)
 		return -ENOMEM;
-	for (size_t i = 0; i < s->n_cgroups; i++) {
-		const struct cgt_cg_snap *c = &s->cgroups[i];
-		const struct cgt_policy *pol;
-		struct cgt_k8s_id id;
-
-		if (outer && cgt_snap_path_within(c->path, outer)) {
-			x->plan.nested++;
-			continue;
-		}
-		outer = NULL;
-		cgt_k8s_parse(c->path, &id);
-		pol = cgt_config_match(x->cfg, c->path, &id);
-		if (!pol) {
-			x->plan.uncovered++;
-			continue;
-		}
-		outer = c->path;
-		x->u[x->n].c = c;
-		x->u[x->n].pol = pol;
-		x->u[x->n].prev = prev_of(prev, &pos, c);
-		x->n++;
-	}
-	return 0;
+	return cgt_for_each_unit(s, x->cfg, collect_one, &a);
 }
 
 /* C, R and A of decide.h. */

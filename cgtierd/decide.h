@@ -132,6 +132,19 @@ struct cgt_plan {
 int cgt_decide(const struct cgt_snapshot *snap, const struct cgt_config *cfg,
 	       const struct cgt_decide_state *prev, struct cgt_plan *out);
 
+/*
+ * Called for each cgroup @i of a snapshot in order, with the index of its
+ * unit (@i itself for a unit, the covered ancestor's for a cgroup nested
+ * in one, SIZE_MAX if not covered) and the unit's policy (NULL if not
+ * covered).  A negative return stops the walk and is returned.
+ */
+typedef int (*cgt_unit_fn)(void *arg, size_t i, size_t unit,
+			   const struct cgt_policy *pol);
+
+/* Walk the units of @snap under @cfg ("Units" above); 0, -EINVAL or fn's. */
+int cgt_for_each_unit(const struct cgt_snapshot *snap, const struct cgt_config *cfg,
+		      cgt_unit_fn fn, void *arg);
+
 /* Free the actions and the state of @p and zero it; NULL is fine. */
 void cgt_plan_clear(struct cgt_plan *p);
 

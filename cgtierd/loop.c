@@ -8,10 +8,21 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cgtier/pageidle.h"
 #include "cgtierd/acquire.h"
 #include "cgtierd/log.h"
 #include "cgtierd/loop.h"
 #include "cgtierd/units.h"
+
+static int64_t loop_move(void *arg, const struct cgt_action *a, bool promote,
+			 uint64_t bytes)
+{
+	struct cgt_loop *l = arg;
+
+	return cgt_hotness_move(&l->hot, &l->fs, &l->topo, a->path, promote, bytes,
+				cgt_hotness_age_periods(a->policy->hot_age_usec,
+							l->cfg->global.period_usec));
+}
 
 int cgt_loop_init(struct cgt_loop *l, const char *root, struct cgt_config *cfg,
 		  bool dry_run)
@@ -21,6 +32,8 @@ int cgt_loop_init(struct cgt_loop *l, const char *root, struct cgt_config *cfg,
 	l->cfg = cfg;
 	l->dry_run = dry_run;
 	l->backend = cfg ? cfg->global.backend : CGT_BACKEND_AUTO;
+	l->mover.move = loop_move;
+	l->mover.arg = l;
 	cgt_snapshot_init(&l->snap);
 	return cgt_fs_open(&l->fs, root);
 }
@@ -39,6 +52,7 @@ void cgt_loop_clear(struct cgt_loop *l)
 	drop_plan(l);
 	cgt_snapshot_clear(&l->snap);
 	cgt_decide_state_clear(&l->state);
+	cgt_hotness_clear(&l->hot);
 	cgt_config_free(l->cfg);
 	l->cfg = NULL;
 	cgt_fs_close(&l->fs);
@@ -129,6 +143,29 @@ static void log_snapshot(struct cgt_loop *l, const struct cgt_snapshot *s)
 			 s->stats.errors - s->n_errors);
 }
 
+/* Hotness going off or on, once per change; scan failures at debug. */
+static void log_hotness(struct cgt_loop *l)
+{
+	const struct cgt_hotness *h = &l->hot;
+
+	if (h->disabled != l->hot_logged) {
+		if (h->disabled == -EPERM)
+			cgt_warn("idle page tracking gives no page frames (CAP_SYS_ADMIN missing): no hotness, nothing promoted");
+		else if (h->disabled)
+			cgt_warn("no idle page tracking (%s: %s): no hotness, nothing promoted",
+				 CGT_PAGE_IDLE_BITMAP, strerror(-h->disabled));
+		else
+			cgt_notice("idle page tracking available: measuring hotness");
+		l->hot_logged = h->disabled;
+	}
+	if (h->stats.failed)
+		cgt_debug("hotness: %zu cgroups not scanned: %s", h->stats.failed,
+			  strerror(-h->stats.last_err));
+	if (h->stats.over_cap)
+		cgt_warn("hotness: %zu cgroups beyond the %d tracked", h->stats.over_cap,
+			 CGT_HOTNESS_MAX_CGROUPS);
+}
+
 static void log_actions(const struct cgt_loop *l)
 {
 	char f[32], t[32], lim[32];
@@ -139,6 +176,10 @@ static void log_actions(const struct cgt_loop *l)
 
 		if (o->err)
 			cgt_warn("%s: %s", a->path, strerror(-o->err));
+		if (o->promoted || o->demoted)
+			cgt_info("%s: moved %s up, %s down (policy %s)", a->path,
+				 cgt_format_size(o->promoted, f, sizeof(f)),
+				 cgt_format_size(o->demoted, t, sizeof(t)), a->policy->name);
 		if (!(o->flags & CGT_OUT_LIMIT_WRITTEN))
 			continue;
 		cgt_info("%s: fast-tier limit %s (holds %s, target %s, policy %s)",
@@ -165,13 +206,19 @@ int cgt_loop_period(struct cgt_loop *l)
 		goto failed;
 	log_snapshot(l, &snap);
 	resolve_backend(l, &snap);
+	r = cgt_hotness_update(&l->hot, &l->fs, &l->topo, l->cfg, &snap);
+	if (r < 0) {
+		cgt_snapshot_clear(&snap);
+		goto failed;
+	}
+	log_hotness(l);
 	r = cgt_decide(&snap, l->cfg, &l->state, &plan);
 	if (r < 0) {
 		cgt_snapshot_clear(&snap);
 		goto failed;
 	}
 	dry = l->dry_run || l->mismatch;
-	r = cgt_act(&l->fs, l->topo.tiers[0].id, &plan, l->mover, dry, &act);
+	r = cgt_act(&l->fs, l->topo.tiers[0].id, &plan, &l->mover, dry, &act);
 	if (r < 0) {
 		cgt_plan_clear(&plan);
 		cgt_snapshot_clear(&snap);

@@ -5,6 +5,10 @@
  * cgtierd.c, on sd-event): cgt_loop_period() is called once per period
  * and by tests, against a fixture tree or the real machine.
  *
+ * Hotness.  After acquire, hotness.h scans the units' pages with idle
+ * page tracking and fills their hot[]; the act stage moves pages through
+ * the same scans (promotion on both backends, demotion on stock).
+ *
  * The backend.  global.backend "auto" resolves from what the kernel shows:
  * the first period in which some cgroup has memory.tier.stat settles on
  * the memory.tier backend, one in which cgroups have only
@@ -32,6 +36,7 @@
 #include "cgtierd/act.h"
 #include "cgtierd/conf.h"
 #include "cgtierd/decide.h"
+#include "cgtierd/hotness.h"
 #include "cgtierd/snapshot.h"
 
 struct cgt_loop_stats {
@@ -57,7 +62,9 @@ struct cgt_loop {
 	bool have_plan;
 	struct cgt_act_result act; /* outcome of the plan's actions */
 	struct cgt_decide_state state;
-	struct cgt_act_mover *mover; /* NULL: no page moves (set by caller) */
+	struct cgt_hotness hot;    /* page scans of the units (hotness.h) */
+	int hot_logged;            /* hot.disabled last logged */
+	struct cgt_act_mover mover; /* over @hot */
 	struct cgt_loop_stats stats;
 	size_t last_errors;        /* snapshot errors last logged */
 };

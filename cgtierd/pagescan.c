@@ -651,6 +651,7 @@ static void merge_ages(struct cgt_pagescan *ps, struct scan *s)
 		o = i < ps->nr_pages ? &ps->pages[i] : NULL;
 		if (!o || o->proc != n->proc || o->vaddr != n->vaddr ||
 		    ps->procs[o->proc].flags & (PROC_FRESH | PROC_DEAD)) {
+			n->flags |= CGT_PAGESCAN_NEW;
 			st->pages_new++;
 			continue;
 		}
@@ -665,6 +666,7 @@ static void merge_ages(struct cgt_pagescan *ps, struct scan *s)
 		} else if (o->flags & CGT_PAGESCAN_MOVED) {
 			n->age = o->age; /* our move gave it a new frame */
 		} else {
+			n->flags |= CGT_PAGESCAN_NEW;
 			st->pages_new++;
 		}
 	}
@@ -921,7 +923,7 @@ void cgt_pagescan_hot(const struct cgt_pagescan *ps,
 		if (t < 0 || t >= CGT_SNAP_MAX_TIERS)
 			continue;
 		resident[t] += ps->page_size;
-		if (pg->age < hot_age)
+		if (pg->age < hot_age && !(pg->flags & CGT_PAGESCAN_NEW))
 			hot[t] += ps->page_size;
 	}
 }
@@ -950,7 +952,8 @@ static bool candidate(const struct mover *mv, const struct cgt_pagescan_page *pg
 	if (t < 0)
 		return false;
 	if (mv->req->dir == CGT_PAGESCAN_PROMOTE)
-		return t > 0 && pg->age < mv->req->hot_age;
+		return t > 0 && pg->age < mv->req->hot_age &&
+		       !(pg->flags & CGT_PAGESCAN_NEW);
 	return t == 0;
 }
 

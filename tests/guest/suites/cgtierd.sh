@@ -13,6 +13,9 @@ qos=kubepods.slice/kubepods-burstable.slice
 hog_uid=0b9f4c2e-5d6a-4e1b-9a7c-3f2d1e0c9b8a
 hog_pod=$qos/kubepods-burstable-pod$(echo "$hog_uid" | tr - _).slice
 hog=$hog_pod/cri-containerd-3f5a9c1b2d4e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8.scope
+tenant_uid=7c1e0b2a-3d4f-4a5b-8c6d-9e0f1a2b3c4d
+tenant_pod=kubepods.slice/kubepods-pod$(echo "$tenant_uid" | tr - _).slice
+tenant=$tenant_pod/cri-containerd-9d8c7b6a5f4e3d2c1b0a9d8c7b6a5f4e3d2c1b0a9d8c7b6a5f4e3d2c1b0a9d8c.scope
 conf=/tmp/cgtierd.yaml
 log=/tmp/cgtierd.log
 
@@ -40,6 +43,14 @@ policies:
         level: pod
     fast_quota: $1
     demote_rate: max
+  - name: tenant
+    match:
+      kubernetes:
+        qos: guaranteed
+        level: pod
+    hot_age: 2s
+    hot_in_fast: 95%
+    promote_rate: max
 EOF
 }
 
@@ -97,6 +108,20 @@ t "cgtierd: picks the memory.tier backend" wait_for 10 grep -q "backend: memory.
 t "cgtierd: sets the hog pod's fast-tier limit to its quota" wait_for 10 limit_is 67108864
 t "cgtierd: the hog pod stays within its quota + 2 MiB" wait_for 10 within_quota
 note "hog memory.tier.stat: $(grep "^$fast " "$cg/$hog_pod/memory.tier.stat")"
+
+# A tenant whose pages all start on the slow tier: its hot set comes up.
+mkcg "$tenant"
+(echo 0 >"$cg/$tenant/cgroup.procs" &&
+	exec cgtier-workload -s 200 --place 1 -p hotset -H 48 -f 100 -w 2 -n 12 >/tmp/tenant.out 2>&1)
+t "cgtierd: the tenant's workload ran and verified its pages" grep -q "^verify=ok" /tmp/tenant.out
+grep -v '^window=' /tmp/tenant.out | sed 's/^/# tenant: /'
+grep '^window=' /tmp/tenant.out | sed 's/^/# tenant: /'
+# hit = share of the accesses (all to the 48 MiB hot set) on the fast tier
+t "cgtierd: the tenant's hot set is >= 95% in the fast tier by the end" \
+	awk '/^window=/ { for (i = 1; i <= NF; i++) if ($i ~ /^hit=/) { sub(/^hit=/, "", $i); h = $i } }
+	     END { print "last window hit " h; exit !(h >= 0.95) }' /tmp/tenant.out
+t "cgtierd: logged the tenant's promotion" grep -q "$tenant_pod: moved" "$log"
+rmdir "$cg/$tenant" "$cg/$tenant_pod"
 
 # A bad reload keeps the old configuration (and the limit).
 echo "policies: [ {name: hog, fast_quota: lots} ]" >"$conf"

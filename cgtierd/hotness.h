@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * hotness.h - the stage between acquire and decide: which bytes of each
+ * unit are hot, per tier, and the page mover the act stage uses for
+ * promotion (both backends) and for demotion (stock backend).
+ *
+ * The kernel series has no cgroup-scoped idle-age histogram yet, so on
+ * either backend hotness comes from idle page tracking over the processes
+ * of the unit's cgroups (pagescan.h): one struct cgt_pagescan per cgroup of
+ * a unit (the unit and every cgroup nested in it: cgroup v2 keeps
+ * processes in leaves, so a pod's come from its containers).  A page is
+ * hot when it was accessed within the policy's hot_age, counted in whole
+ * periods: ceil(hot_age / period), at least 1.  A unit gets
+ * CGT_SNAP_HOT_KNOWN and hot[] when every one of its cgroups was scanned.
+ *
+ * When the kernel has no idle page tracking (no page_idle bitmap) or the
+ * daemon lacks CAP_SYS_ADMIN (PFNs read as 0), hotness is off: no unit
+ * gets hot bytes, decide counts every byte as cold, and nothing is
+ * promoted; hotness.disabled says why, once.
+ *
+ * Bounds: at most CGT_HOTNESS_MAX_CGROUPS cgroups are tracked (beyond,
+ * their units' hotness is unknown); each cgroup's pagescan has its own
+ * page and process caps.  Cgroups that left the snapshot are dropped, with
+ * their fds and memory, at the next update.
+ */
+#ifndef CGTIERD_HOTNESS_H
+#define CGTIERD_HOTNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cgtier/fs.h"
+#include "cgtier/topology.h"
+#include "cgtierd/conf.h"
+#include "cgtierd/pagescan.h"
+#include "cgtierd/snapshot.h"
+
+#define CGT_HOTNESS_MAX_CGROUPS 4096
+
+struct cgt_hotness_entry {
+	char *path;             /* the cgroup (owned; the sort key) */
+	char *unit;             /* the unit it belongs to (owned) */
+	struct cgt_pagescan ps;
+	bool seen;              /* in this update's snapshot */
+};
+
+struct cgt_hotness_stats {
+	size_t cgroups;     /* scanned this update */
+	size_t failed;      /* whose scan failed (their units: unknown) */
+	size_t over_cap;    /* not tracked: CGT_HOTNESS_MAX_CGROUPS */
+	uint64_t pages;     /* tracked now, all cgroups */
+	int last_err;       /* errno of the last failed scan */
+};
+
+struct cgt_hotness {
+	struct cgt_hotness_entry *e; /* sorted by cgt_snap_path_cmp(path) */
+	size_t n, cap;
+	int disabled;       /* 0, or why hotness is off (-ENOENT, -EPERM) */
+	struct cgt_hotness_stats stats;
+};
+
+/*
+ * Scan the cgroups of @snap's units under @cfg and fill the units' hot[]
+ * (setting CGT_SNAP_HOT_KNOWN).  @fs holds /proc and /sys.  Returns 0 (also
+ * when hotness is off or single scans failed: see stats) or -ENOMEM.
+ */
+int cgt_hotness_update(struct cgt_hotness *h, const struct cgt_fs *fs,
+		       const struct cgt_topology *topo,
+		       const struct cgt_config *cfg, struct cgt_snapshot *snap);
+
+/*
+ * Move up to @bytes of unit @unit's pages: hot ones (age < @hot_age) from
+ * the slower tiers into the fastest (@promote), or the coldest out of it.
+ * Returns the bytes moved or a negative errno (-ENOENT: unit not tracked).
+ */
+int64_t cgt_hotness_move(struct cgt_hotness *h, const struct cgt_fs *fs,
+			 const struct cgt_topology *topo, const char *unit,
+			 bool promote, uint64_t bytes, unsigned hot_age);
+
+/* ceil(@hot_age_usec / @period_usec), at least 1, at most 255. */
+unsigned cgt_hotness_age_periods(uint64_t hot_age_usec, uint64_t period_usec);
+
+/* Free everything and close every fd; NULL is fine. */
+void cgt_hotness_clear(struct cgt_hotness *h);
+
+#endif /* CGTIERD_HOTNESS_H */
