@@ -20,6 +20,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,10 +33,12 @@
 #include "cgtier/cgroup.h"
 #include "cgtier/parse.h"
 #include "cgtierd/conf.h"
+#include "cgtierd/ctl.h"
 #include "cgtierd/k8s.h"
 #include "cgtierd/log.h"
 #include "cgtierd/loop.h"
 #include "cgtierd/match.h"
+#include "cgtierd/report.h"
 
 #ifndef CGT_SYSCONFDIR
 #define CGT_SYSCONFDIR "/etc"
@@ -201,18 +204,25 @@ static int check_config(int argc, char **argv)
 	return rc;
 }
 
-/* Load the configuration the options name; log its errors. */
-static int load_config(const struct cgt_options *o, struct cgt_config **ret)
+/* Load the configuration the options name; log its errors (and to @out). */
+static int load_config(const struct cgt_options *o, struct cgt_config **ret,
+		       FILE *out)
 {
 	struct cgt_diag diag;
 	int r;
 
 	cgt_diag_init(&diag);
 	r = cgt_config_load(o->config, o->policies, geteuid(), ret, &diag);
-	for (size_t k = 0; k < diag.n; k++)
+	for (size_t k = 0; k < diag.n; k++) {
 		cgt_err("%s", diag.msg[k]);
-	if (diag.dropped)
+		if (out)
+			fprintf(out, "%s\n", diag.msg[k]);
+	}
+	if (diag.dropped) {
 		cgt_err("%zu more configuration errors not shown", diag.dropped);
+		if (out)
+			fprintf(out, "%zu more errors not shown\n", diag.dropped);
+	}
 	cgt_diag_clear(&diag);
 	return r;
 }
@@ -223,7 +233,12 @@ struct daemon {
 	sd_event *event;
 	sd_event_source *timer;
 	bool ready;
-	int exit_code;
+	struct cgt_report report;  /* the last period's, for the socket */
+	bool have_report;
+	int ctl_fd;                /* the control socket, -1 if off */
+	char ctl_path[CGT_CONF_SOCKET_MAX + 1];
+	sd_event_source *ctl;
+	struct cgt_ctl_stats ctl_stats;
 };
 
 static uint64_t now_usec(void)
@@ -249,13 +264,16 @@ static void run_period(struct daemon *d)
 	int r;
 
 	r = cgt_loop_period(&d->loop);
-	if (r < 0)
+	if (r < 0) {
 		cgt_err("period %llu: cannot read the machine: %s",
 			(unsigned long long)(d->loop.stats.periods +
 					     d->loop.stats.failed),
 			strerror(-r));
-	else
+	} else {
 		cgt_debug("%s", cgt_loop_summary(&d->loop, s, sizeof(s)));
+		cgt_report_clear(&d->report);
+		d->have_report = cgt_loop_report(&d->loop, now_usec(), &d->report) == 0;
+	}
 	notify_status(d);
 	if (d->opt.periods &&
 	    d->loop.stats.periods + d->loop.stats.failed >= d->opt.periods)
@@ -270,15 +288,18 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *arg)
 	return sd_event_source_set_time(s, usec + d->loop.cfg->global.period_usec);
 }
 
-/* Reload: the new configuration replaces the old one only if it is valid. */
-static int reload(struct daemon *d)
+/*
+ * Reload: the new configuration replaces the old one only if it is valid.
+ * Its messages also go to @out (the control socket's reply) if not NULL.
+ */
+static int reload(struct daemon *d, FILE *out)
 {
 	struct cgt_config *c = NULL;
 	int r;
 
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
 		   (unsigned long long)now_usec());
-	r = load_config(&d->opt, &c);
+	r = load_config(&d->opt, &c, out);
 	if (r < 0) {
 		cgt_err("reload failed: the configuration in force is unchanged");
 		sd_notify(0, "READY=1\nSTATUS=reload failed: configuration unchanged");
@@ -299,12 +320,105 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si,
 
 	(void)s;
 	if (si->ssi_signo == SIGHUP) {
-		reload(d);
+		reload(d, NULL);
 		return 0;
 	}
 	cgt_notice("signal %u: stopping", si->ssi_signo);
 	sd_notify(0, "STOPPING=1");
 	return sd_event_exit(d->event, 0);
+}
+
+/* --- the control socket (ctl.h): status, topology, metrics, reload --- */
+
+static int ctl_status(void *arg, bool json, FILE *out, char *err, size_t errlen)
+{
+	struct daemon *d = arg;
+
+	if (!d->have_report) {
+		snprintf(err, errlen, "no control period has completed yet");
+		return -EAGAIN;
+	}
+	return json ? cgt_report_json(&d->report, out) :
+		      cgt_report_table(&d->report, out);
+}
+
+static int ctl_topology(void *arg, bool json, FILE *out, char *err, size_t errlen)
+{
+	struct daemon *d = arg;
+
+	if (!d->loop.have_topo) {
+		snprintf(err, errlen, "the memory tiers have not been read yet");
+		return -EAGAIN;
+	}
+	return cgt_topology_report(&d->loop.topo, out, json);
+}
+
+static int ctl_metrics(void *arg, FILE *out, char *err, size_t errlen)
+{
+	struct daemon *d = arg;
+
+	if (!d->have_report) {
+		snprintf(err, errlen, "no control period has completed yet");
+		return -EAGAIN;
+	}
+	return cgt_report_prometheus(&d->report, out);
+}
+
+static int ctl_reload(void *arg, FILE *out, char *err, size_t errlen)
+{
+	struct daemon *d = arg;
+	int r = reload(d, out);
+
+	if (r < 0)
+		snprintf(err, errlen, "the configuration is not valid: the one in force is unchanged");
+	else
+		fprintf(out, "configuration reloaded: %zu policies\n",
+			d->loop.cfg->n_policies);
+	return r;
+}
+
+static int on_ctl(sd_event_source *s, int fd, uint32_t events, void *arg)
+{
+	struct daemon *d = arg;
+	const struct cgt_ctl_ops ops = {
+		.status = ctl_status,
+		.topology = ctl_topology,
+		.metrics = ctl_metrics,
+		.reload = ctl_reload,
+		.stats = &d->ctl_stats,
+	};
+
+	(void)s;
+	(void)events;
+	/* A few connections per wakeup, so the timer is never starved. */
+	for (int i = 0; i < 8; i++)
+		if (cgt_ctl_handle(fd, &ops, d) == 0)
+			break;
+	return 0;
+}
+
+/* The socket of global.socket, its directory made if missing (0700). */
+static int setup_ctl(struct daemon *d)
+{
+	const char *path = d->loop.cfg->global.socket;
+	char dir[CGT_CONF_SOCKET_MAX + 1], *slash;
+	int r;
+
+	d->ctl_fd = -1;
+	if (!path[0])
+		return 0;
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			return -errno;
+	}
+	r = cgt_ctl_listen(path, CGT_CTL_MODE, &d->ctl_fd);
+	if (r < 0)
+		return r;
+	snprintf(d->ctl_path, sizeof(d->ctl_path), "%s", path);
+	return sd_event_add_io(d->event, &d->ctl, d->ctl_fd, EPOLLIN, on_ctl, d);
 }
 
 static int setup_events(struct daemon *d)
@@ -345,8 +459,10 @@ static int run_daemon(const struct cgt_options *o)
 
 	memset(&d, 0, sizeof(d));
 	d.opt = *o;
+	d.ctl_fd = -1;
+	cgt_report_init(&d.report);
 	cgt_log_setup(CGT_LOG_INFO);
-	if (load_config(o, &c) < 0) {
+	if (load_config(o, &c, NULL) < 0) {
 		cgt_err("no valid configuration: not starting");
 		return 1;
 	}
@@ -374,6 +490,11 @@ static int run_daemon(const struct cgt_options *o)
 		cgt_err("event loop: %s", strerror(-r));
 		goto out;
 	}
+	r = setup_ctl(&d);
+	if (r < 0) {
+		cgt_err("control socket %s: %s", c->global.socket, strerror(-r));
+		goto out;
+	}
 	cgt_notice("started (%s %s)%s, period %llu ms, %zu policies", PACKAGE_NAME,
 		   PACKAGE_VERSION, o->dry_run ? ", dry run" : "",
 		   (unsigned long long)(c->global.period_usec / 1000),
@@ -382,6 +503,12 @@ static int run_daemon(const struct cgt_options *o)
 	if (r < 0)
 		cgt_err("event loop: %s", strerror(-r));
 out:
+	sd_event_source_unref(d.ctl);
+	if (d.ctl_fd >= 0) {
+		close(d.ctl_fd);
+		unlink(d.ctl_path);
+	}
+	cgt_report_clear(&d.report);
 	sd_event_source_unref(d.timer);
 	sd_event_unref(d.event);
 	cgt_loop_clear(&d.loop);

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cgtier/pageidle.h"
@@ -38,6 +39,69 @@ int cgt_loop_init(struct cgt_loop *l, const char *root, struct cgt_config *cfg,
 	return cgt_fs_open(&l->fs, root);
 }
 
+static void counters_free(struct cgt_report_counter *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free((char *)c[i].path);
+	free(c);
+}
+
+/*
+ * Carry the per-unit move counters over to this period's units (a unit
+ * that is new or recreated starts at 0); units that left are dropped.
+ */
+static int update_counters(struct cgt_loop *l, const struct cgt_plan *plan,
+			   const struct cgt_act_result *act)
+{
+	struct cgt_report_counter *n;
+	size_t j = 0;
+
+	n = calloc(plan->n ? plan->n : 1, sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct cgt_action *a = &plan->actions[i];
+		int cmp = 1;
+
+		while (j < l->n_counters &&
+		       (cmp = cgt_snap_path_cmp(l->counters[j].path, a->path)) < 0)
+			j++;
+		n[i].path = strdup(a->path);
+		if (!n[i].path) {
+			counters_free(n, i);
+			return -ENOMEM;
+		}
+		if (j < l->n_counters && cmp == 0 && !(a->flags & CGT_ACT_NEW)) {
+			n[i].promoted = l->counters[j].promoted;
+			n[i].demoted = l->counters[j].demoted;
+		}
+		n[i].promoted += act->out[i].promoted;
+		n[i].demoted += act->out[i].demoted;
+	}
+	counters_free(l->counters, l->n_counters);
+	l->counters = n;
+	l->n_counters = plan->n;
+	return 0;
+}
+
+int cgt_loop_report(const struct cgt_loop *l, uint64_t last_usec,
+		    struct cgt_report *ret)
+{
+	struct cgt_report_extra x = {
+		.backend = l->backend == CGT_BACKEND_AUTO ? NULL :
+			   cgt_backend_name(l->backend),
+		.period_usec = l->cfg->global.period_usec,
+		.last_period_usec = last_usec,
+		.act_errors = l->act.failed,
+		.counters = l->counters,
+		.n_counters = l->n_counters,
+	};
+
+	if (!l->have_plan)
+		return -ENODATA;
+	return cgt_report_build(&l->snap, &l->plan, &x, ret);
+}
+
 static void drop_plan(struct cgt_loop *l)
 {
 	cgt_plan_clear(&l->plan);
@@ -53,6 +117,9 @@ void cgt_loop_clear(struct cgt_loop *l)
 	cgt_snapshot_clear(&l->snap);
 	cgt_decide_state_clear(&l->state);
 	cgt_hotness_clear(&l->hot);
+	counters_free(l->counters, l->n_counters);
+	l->counters = NULL;
+	l->n_counters = 0;
 	cgt_config_free(l->cfg);
 	l->cfg = NULL;
 	cgt_fs_close(&l->fs);
@@ -220,6 +287,13 @@ int cgt_loop_period(struct cgt_loop *l)
 	dry = l->dry_run || l->mismatch;
 	r = cgt_act(&l->fs, l->topo.tiers[0].id, &plan, &l->mover, dry, &act);
 	if (r < 0) {
+		cgt_plan_clear(&plan);
+		cgt_snapshot_clear(&snap);
+		goto failed;
+	}
+	r = update_counters(l, &plan, &act);
+	if (r < 0) {
+		cgt_act_result_clear(&act);
 		cgt_plan_clear(&plan);
 		cgt_snapshot_clear(&snap);
 		goto failed;

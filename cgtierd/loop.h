@@ -37,6 +37,7 @@
 #include "cgtierd/conf.h"
 #include "cgtierd/decide.h"
 #include "cgtierd/hotness.h"
+#include "cgtierd/report.h"
 #include "cgtierd/snapshot.h"
 
 struct cgt_loop_stats {
@@ -65,6 +66,9 @@ struct cgt_loop {
 	struct cgt_hotness hot;    /* page scans of the units (hotness.h) */
 	int hot_logged;            /* hot.disabled last logged */
 	struct cgt_act_mover mover; /* over @hot */
+	/* bytes the mover moved per unit so far, sorted like the plan */
+	struct cgt_report_counter *counters;
+	size_t n_counters;
 	struct cgt_loop_stats stats;
 	size_t last_errors;        /* snapshot errors last logged */
 };
@@ -87,6 +91,13 @@ void cgt_loop_set_config(struct cgt_loop *l, struct cgt_config *cfg);
  * (the previous period's results are kept, stats.failed counts it).
  */
 int cgt_loop_period(struct cgt_loop *l);
+
+/*
+ * The last period as a report (report.h) into *@ret (the caller
+ * cgt_report_clear()s it): 0, -ENODATA before the first period, -ENOMEM.
+ */
+int cgt_loop_report(const struct cgt_loop *l, uint64_t last_usec,
+		    struct cgt_report *ret);
 
 /* "memory.tier", "stock", or "auto (not yet known)". */
 const char *cgt_loop_backend_name(const struct cgt_loop *l);

@@ -659,12 +659,15 @@ static void merge_ages(struct cgt_pagescan *ps, struct scan *s)
 			n->node = o->node;
 			if (ps->idle_open && cgt_page_idle_test(&ps->idle, n->pfn)) {
 				n->age = o->age < CGT_PAGESCAN_AGE_MAX ? o->age + 1 : o->age;
+				n->flags |= o->flags & CGT_PAGESCAN_NEW;
 			} else {
 				n->age = 0;
 				st->pages_accessed++;
 			}
 		} else if (o->flags & CGT_PAGESCAN_MOVED) {
-			n->age = o->age; /* our move gave it a new frame */
+			/* our move gave it a new frame */
+			n->age = o->age;
+			n->flags |= o->flags & CGT_PAGESCAN_NEW;
 		} else {
 			n->flags |= CGT_PAGESCAN_NEW;
 			st->pages_new++;

@@ -31,11 +31,11 @@
  *      0 -- except a page this module moved last period (its PFN changes
  *      with the move), which keeps its age so that a demoted cold page does
  *      not come back looking hot.  A new page is flagged CGT_PAGESCAN_NEW
- *      for its first period: nothing is known of its accesses yet (a page
- *      is only seen accessed between two updates), so it counts as resident
- *      but not hot, and is not promoted -- otherwise a buffer filled once,
- *      or pages someone else just migrated (new frames), would all look
- *      hot and be promoted wholesale;
+ *      until it is first seen accessed (a page is only seen accessed
+ *      between two updates): it counts as resident but not hot, and is not
+ *      promoted -- otherwise a buffer filled once, or pages someone else
+ *      just migrated (new frames), would all look hot and be promoted
+ *      wholesale.  Its age counts periods as for any page;
  *   5. the node of every new (or moved) page is asked with move_pages(2) in
  *      query mode, CGT_MOVE_CHUNK pages per call, the status pre-filled
  *      with CGT_MOVE_STATUS_UNKNOWN: a page without a node in its status is
@@ -133,7 +133,7 @@ struct cgt_pagescan_params {
 #define CGT_PAGESCAN_SHARED (1u << 0) /* PFN tracked at an earlier entry */
 #define CGT_PAGESCAN_MOVED  (1u << 1) /* moved by cgt_pagescan_move() */
 #define CGT_PAGESCAN_DROP   (1u << 2) /* internal: to be removed */
-#define CGT_PAGESCAN_NEW    (1u << 3) /* first seen this period: not yet hot */
+#define CGT_PAGESCAN_NEW    (1u << 3) /* never seen accessed: not hot */
 
 struct cgt_pagescan_page {
 	uint64_t vaddr;

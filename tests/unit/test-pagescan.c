@@ -477,7 +477,9 @@ static void test_ages(void **state)
 	cgt_pagescan_hot(&e->ps, &e->topo, 2, hot, res);
 	assert_true(hot[0] == 2 * e->pg); /* and text 0 */
 	cgt_pagescan_hot(&e->ps, &e->topo, 3, hot, res);
-	assert_true(hot[0] == 8 * e->pg);
+	assert_true(hot[0] == 2 * e->pg); /* the others were never seen accessed */
+	assert_true(page_at(&e->ps, pid, th(e, 1))->flags & CGT_PAGESCAN_NEW);
+	assert_false(page_at(&e->ps, pid, th(e, 0))->flags & CGT_PAGESCAN_NEW);
 	cgt_pagescan_hot(&e->ps, &e->topo, 0, hot, res);
 	assert_true(hot[0] == 0 && res[0] == 10 * e->pg);
 	/* saturating age */
@@ -616,6 +618,13 @@ static void test_pid_reuse(void **state)
 	assert_int_equal(e->ps.stats.procs_error, 1);
 }
 
+/* Access the 6 present heap pages of the standard process at @base. */
+static void access_heap(struct env *e, uint64_t base)
+{
+	for (int i = 0; i < 6; i++)
+		access_pfn(e, heap_pfn(base, i));
+}
+
 static struct cgt_pagescan_move_req promote(struct env *e, uint64_t pages,
 					    unsigned hot_age)
 {
@@ -641,7 +650,9 @@ static void test_move_foreign(void **state)
 	put_cgroup(e, pids[1], "12:memory:/elsewhere\n1:name=systemd:/x\n0::/app\n");
 	set_procs_pids(e, pids, 3);
 	assert_int_equal(update(e), 0);
-	assert_int_equal(update(e), 0); /* seen twice: no longer new, age 1 */
+	for (int k = 0; k < 3; k++)
+		access_heap(e, 0x10000 * (k + 1));
+	assert_int_equal(update(e), 0); /* seen accessed: hot, age 0 */
 	assert_int_equal(e->ps.stats.procs, 3);
 	/* after the scan, two of them move: to a child, and to "app2" */
 	put_cgroup(e, pids[0], "0::/app/sub\n");
@@ -680,7 +691,8 @@ static void test_move_statuses(void **state)
 	pid = std_proc(e, 0x10000);
 	set_procs_pids(e, &pid, 1);
 	assert_int_equal(update(e), 0);
-	assert_int_equal(update(e), 0); /* seen twice: no longer new, age 1 */
+	access_heap(e, 0x10000);
+	assert_int_equal(update(e), 0); /* seen accessed: hot, age 0 */
 	script(&e->fake, hp(e, 1), -EBUSY);
 	script(&e->fake, hp(e, 2), -EFAULT);
 	script(&e->fake, hp(e, 3), MV_LEAVE);
@@ -709,9 +721,9 @@ static void test_move_statuses(void **state)
 	set_heap(e, pid, 0, 0x7777);
 	assert_int_equal(update(e), 0);
 	assert_int_equal(e->ps.stats.pages_new, 0);
-	assert_int_equal(age_at(e, pid, hp(e, 0)), 1);
+	assert_int_equal(age_at(e, pid, hp(e, 0)), 0);
 	assert_int_equal(page_at(&e->ps, pid, hp(e, 0))->node, 0); /* queried */
-	assert_int_equal(age_at(e, pid, hp(e, 1)), 2);
+	assert_int_equal(age_at(e, pid, hp(e, 1)), 1);
 
 	/* a positive return: statuses not trusted, the pages are queried */
 	e->fake.n_script = 0;
