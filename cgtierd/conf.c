@@ -813,6 +813,8 @@ static const char *const log_level_values[] = { "err", "warning", "notice", "inf
 static const struct field global_fields[] = {
 	{ "period", f_duration, offsetof(struct cgt_global, period_usec), CGT_PERIOD_MIN_USEC,
 	  CGT_PERIOD_MAX_USEC, NULL },
+	{ "sample", f_duration, offsetof(struct cgt_global, sample_usec), 0,
+	  CGT_PERIOD_MAX_USEC, NULL },
 	{ "cgroup_root", f_path, offsetof(struct cgt_global, cgroup_root), 0,
 	  sizeof(((struct cgt_global *)0)->cgroup_root), NULL },
 	{ "reserve", f_amount, offsetof(struct cgt_global, reserve), 0, CGT_RESERVE_MAX_PERMYRIAD,
@@ -839,6 +841,15 @@ static void f_global(struct parse *p, const struct field *f, void *obj)
 		return;
 	}
 	parse_map(p, global_fields, ELEMENTSOF(global_fields), &p->cfg->global, &seen, marks);
+	/* index 1: "sample", within the period it watches */
+	if ((seen & 2) && p->cfg->global.sample_usec > p->cfg->global.period_usec) {
+		char a[32], b[32];
+
+		perr(p, marks[1],
+		     "sample %s is longer than period %s: at most the whole period can be watched",
+		     cgt_format_duration(p->cfg->global.sample_usec, a, sizeof(a)),
+		     cgt_format_duration(p->cfg->global.period_usec, b, sizeof(b)));
+	}
 }
 
 /* ---- policies -------------------------------------------------------------- */
@@ -1263,6 +1274,9 @@ int cgt_config_finish(struct cgt_config *c, struct cgt_diag *diag)
 
 	if (!c)
 		return -EINVAL;
+	/* no sample window: the whole period (longer ones were refused) */
+	if (!c->global.sample_usec || c->global.sample_usec > c->global.period_usec)
+		c->global.sample_usec = c->global.period_usec;
 	for (i = 0; i < c->n_policies; i++) {
 		const struct cgt_policy *pol = &c->policies[i];
 		size_t first = i;

@@ -121,6 +121,7 @@ struct cgt_policy {
 
 struct cgt_global {
 	uint64_t period_usec;            /* control period */
+	uint64_t sample_usec;            /* access window before each read (<= period) */
 	char cgroup_root[CGT_CONF_PATH_MAX]; /* the cgroup2 mount */
 	struct cgt_amount reserve;       /* fast tier kept out of every quota */
 	enum cgt_backend backend;

@@ -10,7 +10,11 @@
  * a unit (the unit and every cgroup nested in it: cgroup v2 keeps
  * processes in leaves, so a pod's come from its containers).  A page is
  * hot when it was accessed within the policy's hot_age, counted in whole
- * periods: ceil(hot_age / period), at least 1.  A unit gets
+ * periods: ceil(hot_age / period), at least 1.  With global.sample
+ * shorter than the period, the daemon calls cgt_hotness_mark() that long
+ * before each update, so "accessed" means accessed in that window: a
+ * short window tells pages touched often from pages touched now and then,
+ * which one bit per page over a whole period cannot.  A unit gets
  * CGT_SNAP_HOT_KNOWN and hot[] when every one of its cgroups was scanned.
  *
  * When the kernel has no idle page tracking (no page_idle bitmap) or the
@@ -77,6 +81,13 @@ int cgt_hotness_update(struct cgt_hotness *h, const struct cgt_fs *fs,
 int64_t cgt_hotness_move(struct cgt_hotness *h, const struct cgt_fs *fs,
 			 const struct cgt_topology *topo, const char *unit,
 			 bool promote, uint64_t bytes, unsigned hot_age);
+
+/*
+ * Start the access window of global.sample: mark every tracked page idle
+ * again (cgt_pagescan_mark()); the next update sees only the accesses
+ * since.  Returns how many cgroups could not be marked.
+ */
+size_t cgt_hotness_mark(struct cgt_hotness *h);
 
 /* ceil(@hot_age_usec / @period_usec), at least 1, at most 255. */
 unsigned cgt_hotness_age_periods(uint64_t hot_age_usec, uint64_t period_usec);

@@ -907,6 +907,15 @@ fail:
 	return r;
 }
 
+int cgt_pagescan_mark(struct cgt_pagescan *ps)
+{
+	if (!ps)
+		return -EINVAL;
+	if (!ps->idle_open)
+		return 0;
+	return cgt_page_idle_mark(&ps->idle);
+}
+
 void cgt_pagescan_hot(const struct cgt_pagescan *ps,
 		      const struct cgt_topology *topo, unsigned hot_age,
 		      uint64_t hot[CGT_SNAP_MAX_TIERS],

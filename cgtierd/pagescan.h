@@ -264,6 +264,13 @@ int cgt_pagescan_move(struct cgt_pagescan *ps, const struct cgt_topology *topo,
 		      const struct cgt_pagescan_move_req *req,
 		      struct cgt_pagescan_move_res *res);
 
+/*
+ * Mark the tracked PFNs idle again, to start a shorter access window than
+ * the period before the next update (global.sample).  0, or the bitmap
+ * write's errno; nothing to do before the first update.
+ */
+int cgt_pagescan_mark(struct cgt_pagescan *ps);
+
 /* Free everything, close every fd, and make @ps empty; NULL is fine. */
 void cgt_pagescan_clear(struct cgt_pagescan *ps);
 

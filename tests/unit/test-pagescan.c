@@ -488,6 +488,34 @@ static void test_ages(void **state)
 	assert_int_equal(age_at(e, pid, th(e, 1)), CGT_PAGESCAN_AGE_MAX);
 }
 
+/*
+ * The sample window (global.sample): a page accessed before cgt_pagescan_mark()
+ * but not after it is not seen accessed; one accessed after it is.
+ */
+static void test_mark(void **state)
+{
+	struct env *e = *state;
+	const uint64_t base = 0x10000;
+	pid_t pid = std_proc(e, base);
+	struct cgt_pagescan empty = { 0 };
+
+	assert_int_equal(cgt_pagescan_mark(&empty), 0); /* before any update */
+	assert_int_equal(cgt_pagescan_mark(NULL), -EINVAL);
+	set_procs_pids(e, &pid, 1);
+	assert_int_equal(update(e), 0);
+	access_pfn(e, heap_pfn(base, 0)); /* before the window */
+	assert_false(marked(e, heap_pfn(base, 0)));
+	assert_int_equal(cgt_pagescan_mark(&e->ps), 0);
+	assert_true(marked(e, heap_pfn(base, 0)));
+	access_pfn(e, heap_pfn(base, 1)); /* within it */
+	assert_int_equal(update(e), 0);
+	assert_int_equal(e->ps.stats.pages_accessed, 1);
+	assert_int_equal(age_at(e, pid, hp(e, 0)), 1);
+	assert_true(page_at(&e->ps, pid, hp(e, 0))->flags & CGT_PAGESCAN_NEW);
+	assert_int_equal(age_at(e, pid, hp(e, 1)), 0);
+	assert_false(page_at(&e->ps, pid, hp(e, 1))->flags & CGT_PAGESCAN_NEW);
+}
+
 /* Bytes per tier, a PFN shared by two processes counted once. */
 static void test_hot_tiers(void **state)
 {
@@ -1077,6 +1105,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mark, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_tiers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vanish, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pid_reuse, setup, teardown),

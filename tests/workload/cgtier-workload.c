@@ -810,6 +810,17 @@ static void print_node_fields(const struct workload *w)
 	}
 }
 
+/* Share of the current hot region's pages on the fast tier (ground truth). */
+static double hot_fast_share(const struct workload *w)
+{
+	size_t on = 0;
+
+	for (size_t i = w->hot_first; i < w->hot_first + w->hot_pages; i++)
+		if (w->status[i] >= 0 && cgt_nodemask_test(&w->opt.fast, w->status[i]))
+			on++;
+	return ratio((double)on, w->hot_pages);
+}
+
 static int report_window(struct workload *w, uint64_t idx, double t)
 {
 	uint64_t hits, total, oracle, k;
@@ -845,7 +856,10 @@ static int report_window(struct workload *w, uint64_t idx, double t)
 		       oracle ? (double)hits / (double)oracle : 1.0,
 		       ratio(lagged, total), w->fast_pages, n);
 		print_node_fields(w);
-		printf(" absent_pages=%zu\n", w->absent_pages);
+		printf(" absent_pages=%zu", w->absent_pages);
+		if (w->opt.pattern == PAT_HOTSET || w->opt.pattern == PAT_MOVING)
+			printf(" hot_fast=%.4f", hot_fast_share(w));
+		printf("\n");
 		fflush(stdout);
 	}
 	/* This window becomes the history of the next one. */
