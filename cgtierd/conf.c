@@ -91,6 +91,7 @@ void cgt_policy_defaults(struct cgt_policy *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->hot_age_usec = CGT_DEFAULT_HOT_AGE_USEC;
+	p->hot_hits = 1;
 	p->hot_in_fast = CGT_DEFAULT_HOT_IN_FAST;
 	p->fast_quota.kind = CGT_AMOUNT_MAX;
 	p->fast_min.kind = CGT_AMOUNT_BYTES;
@@ -1066,6 +1067,7 @@ static const struct field policy_fields[] = {
 	{ "promote_rate", f_rate, offsetof(struct cgt_policy, promote_rate), 0, 0, NULL },
 	{ "demote_rate", f_rate, offsetof(struct cgt_policy, demote_rate), 0, 0, NULL },
 	{ "mode", f_enum, offsetof(struct cgt_policy, mode), 0, 0, mode_names },
+	{ "hot_hits", f_u32, offsetof(struct cgt_policy, hot_hits), 1, CGT_HOT_HITS_MAX, NULL },
 };
 
 static void parse_policy(struct parse *p)
@@ -1284,6 +1286,17 @@ int cgt_config_finish(struct cgt_config *c, struct cgt_diag *diag)
 		/* a file's policies are consecutive: its index in that file */
 		while (first > 0 && c->policies[first - 1].file == pol->file)
 			first--;
+		if (pol->hot_hits > 1 &&
+		    pol->hot_hits * c->global.period_usec > pol->hot_age_usec) {
+			cgt_diag_add(diag,
+				     "%s:%u:%u: hot_hits %u needs a hot_age of at least %u periods of %s, not %s (policies[%zu].hot_hits)",
+				     pol->file, pol->line, pol->column, pol->hot_hits,
+				     pol->hot_hits,
+				     cgt_format_duration(c->global.period_usec, b, sizeof(b)),
+				     cgt_format_duration(pol->hot_age_usec, a, sizeof(a)),
+				     i - first);
+			r = -EINVAL;
+		}
 		if (pol->hot_age_usec < c->global.period_usec) {
 			cgt_diag_add(diag,
 				     "%s:%u:%u: hot_age %s is shorter than global.period %s: ages are measured once per period (policies[%zu].hot_age)",

@@ -107,6 +107,7 @@ struct cgt_policy {
 	char name[CGT_POLICY_NAME_MAX + 1];
 	struct cgt_match match;
 	uint64_t hot_age_usec;     /* accessed within this: hot */
+	uint32_t hot_hits;         /* periods within hot_age seen accessed: hot */
 	uint32_t hot_in_fast;      /* target share of hot bytes in the fast tier */
 	struct cgt_amount fast_quota; /* per matched cgroup */
 	struct cgt_amount fast_min;   /* guaranteed per matched cgroup */
@@ -154,6 +155,7 @@ struct cgt_config {
 #define CGT_HOT_AGE_MIN_USEC CGT_USEC_PER_SEC
 #define CGT_HOT_AGE_MAX_USEC (24 * 3600 * CGT_USEC_PER_SEC)
 #define CGT_PRIORITY_MAX 1000
+#define CGT_HOT_HITS_MAX 8 /* periods of access history kept per page */
 #define CGT_RESERVE_MAX_PERMYRIAD 5000 /* 50% */
 
 /* Fill @g and @p with the compiled-in defaults (@p gets no name or match). */

@@ -171,10 +171,10 @@ static int scan(struct update *u, const struct cgt_cg_snap *c,
 		return r;
 	u->h->stats.cgroups++;
 	u->h->stats.pages += e->ps.nr_pages;
-	cgt_pagescan_hot(&e->ps, u->topo,
-			 cgt_hotness_age_periods(pol->hot_age_usec,
-						 u->cfg->global.period_usec),
-			 hot, res);
+	cgt_pagescan_hot_hits(&e->ps, u->topo,
+			      cgt_hotness_age_periods(pol->hot_age_usec,
+						      u->cfg->global.period_usec),
+			      pol->hot_hits, hot, res);
 	for (int t = 0; t < u->snap->nr_tiers && t < CGT_SNAP_MAX_TIERS; t++)
 		unit->hot[t] += hot[t];
 	return 0;
@@ -257,11 +257,13 @@ int cgt_hotness_update(struct cgt_hotness *h, const struct cgt_fs *fs,
 
 int64_t cgt_hotness_move(struct cgt_hotness *h, const struct cgt_fs *fs,
 			 const struct cgt_topology *topo, const char *unit,
-			 bool promote, uint64_t bytes, unsigned hot_age)
+			 bool promote, uint64_t bytes, unsigned hot_age,
+			 unsigned hot_hits)
 {
 	struct cgt_pagescan_move_req req = {
 		.dir = promote ? CGT_PAGESCAN_PROMOTE : CGT_PAGESCAN_DEMOTE,
 		.hot_age = hot_age,
+		.hot_hits = hot_hits,
 		.node = -1,
 		.fs = fs,
 	};

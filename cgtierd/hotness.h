@@ -10,7 +10,9 @@
  * a unit (the unit and every cgroup nested in it: cgroup v2 keeps
  * processes in leaves, so a pod's come from its containers).  A page is
  * hot when it was accessed within the policy's hot_age, counted in whole
- * periods: ceil(hot_age / period), at least 1.  With global.sample
+ * periods: ceil(hot_age / period), at least 1 -- and, with hot_hits above
+ * 1, seen accessed in at least that many of those periods (the last 8 at
+ * most: cgt_pagescan_hot_hits()).  With global.sample
  * shorter than the period, the daemon calls cgt_hotness_mark() that long
  * before each update, so "accessed" means accessed in that window: a
  * short window tells pages touched often from pages touched now and then,
@@ -74,13 +76,14 @@ int cgt_hotness_update(struct cgt_hotness *h, const struct cgt_fs *fs,
 		       const struct cgt_config *cfg, struct cgt_snapshot *snap);
 
 /*
- * Move up to @bytes of unit @unit's pages: hot ones (age < @hot_age) from
+ * Move up to @bytes of unit @unit's pages: hot ones (@hot_age, @hot_hits) from
  * the slower tiers into the fastest (@promote), or the coldest out of it.
  * Returns the bytes moved or a negative errno (-ENOENT: unit not tracked).
  */
 int64_t cgt_hotness_move(struct cgt_hotness *h, const struct cgt_fs *fs,
 			 const struct cgt_topology *topo, const char *unit,
-			 bool promote, uint64_t bytes, unsigned hot_age);
+			 bool promote, uint64_t bytes, unsigned hot_age,
+			 unsigned hot_hits);
 
 /*
  * Start the access window of global.sample: mark every tracked page idle

@@ -22,7 +22,8 @@ static int64_t loop_move(void *arg, const struct cgt_action *a, bool promote,
 
 	return cgt_hotness_move(&l->hot, &l->fs, &l->topo, a->path, promote, bytes,
 				cgt_hotness_age_periods(a->policy->hot_age_usec,
-							l->cfg->global.period_usec));
+							l->cfg->global.period_usec),
+				a->policy->hot_hits);
 }
 
 int cgt_loop_init(struct cgt_loop *l, const char *root, struct cgt_config *cfg,

@@ -232,6 +232,8 @@ static int proc_slot(struct cgt_pagescan *ps, size_t *ret)
 			return 0;
 		}
 	}
+	if (ps->nr_procs >= CGT_PAGESCAN_PROCS_LIMIT)
+		return -E2BIG; /* a page's proc index is 16 bits */
 	if (ps->nr_procs == ps->cap_procs) {
 		cap = ps->cap_procs ? 2 * ps->cap_procs : 16;
 		n = realloc(ps->procs, cap * sizeof(*n));
@@ -282,7 +284,10 @@ static int proc_add(struct cgt_pagescan *ps, const struct cgt_fs *fs, int pid,
 	r = proc_slot(ps, &slot);
 	if (r < 0) {
 		close(fd);
-		return r;
+		if (r != -E2BIG)
+			return r;
+		st->procs_over_cap++;
+		return 0;
 	}
 	ps->procs[slot] = (struct cgt_pagescan_proc){
 		.pid = pid, .pidfd = fd, .start = start, .flags = PROC_FRESH,
@@ -505,7 +510,7 @@ static int scan_add(struct scan *s, uint32_t proc, uint64_t vaddr, uint64_t pfn)
 		s->cap = cap;
 	}
 	s->pages[s->nr++] = (struct cgt_pagescan_page){
-		.vaddr = vaddr, .pfn = pfn, .proc = proc, .node = -1,
+		.vaddr = vaddr, .pfn = pfn, .proc = (uint16_t)proc, .node = -1,
 	};
 	return 0;
 }
@@ -659,14 +664,17 @@ static void merge_ages(struct cgt_pagescan *ps, struct scan *s)
 			n->node = o->node;
 			if (ps->idle_open && cgt_page_idle_test(&ps->idle, n->pfn)) {
 				n->age = o->age < CGT_PAGESCAN_AGE_MAX ? o->age + 1 : o->age;
+				n->hist = (uint8_t)(o->hist << 1);
 				n->flags |= o->flags & CGT_PAGESCAN_NEW;
 			} else {
 				n->age = 0;
+				n->hist = (uint8_t)(o->hist << 1 | 1);
 				st->pages_accessed++;
 			}
 		} else if (o->flags & CGT_PAGESCAN_MOVED) {
 			/* our move gave it a new frame */
 			n->age = o->age;
+			n->hist = o->hist;
 			n->flags |= o->flags & CGT_PAGESCAN_NEW;
 		} else {
 			n->flags |= CGT_PAGESCAN_NEW;
@@ -869,7 +877,9 @@ int cgt_pagescan_update(struct cgt_pagescan *ps, const struct cgt_fs *fs,
 		goto fail;
 	ps->stats.dup_pids = dups;
 	r = update_procs(ps, fs, pids, nr_pids,
-			 p->max_procs ? p->max_procs : CGT_PAGESCAN_MAX_PROCS);
+			 !p->max_procs ? CGT_PAGESCAN_MAX_PROCS :
+			 p->max_procs > CGT_PAGESCAN_PROCS_LIMIT ?
+			 CGT_PAGESCAN_PROCS_LIMIT : p->max_procs);
 	if (r < 0)
 		goto fail;
 	r = scan_procs(&s);
@@ -916,10 +926,31 @@ int cgt_pagescan_mark(struct cgt_pagescan *ps)
 	return cgt_page_idle_mark(&ps->idle);
 }
 
+/* The hot rule of cgt_pagescan_hot_hits(). */
+static bool is_hot(const struct cgt_pagescan_page *pg, unsigned hot_age,
+		   unsigned hot_hits)
+{
+	unsigned window = hot_age < CGT_PAGESCAN_HIST ? hot_age : CGT_PAGESCAN_HIST;
+
+	if (pg->flags & CGT_PAGESCAN_NEW)
+		return false;
+	if (hot_hits <= 1)
+		return pg->age < hot_age;
+	return (unsigned)__builtin_popcount(pg->hist & ((1u << window) - 1)) >= hot_hits;
+}
+
 void cgt_pagescan_hot(const struct cgt_pagescan *ps,
 		      const struct cgt_topology *topo, unsigned hot_age,
 		      uint64_t hot[CGT_SNAP_MAX_TIERS],
 		      uint64_t resident[CGT_SNAP_MAX_TIERS])
+{
+	cgt_pagescan_hot_hits(ps, topo, hot_age, 1, hot, resident);
+}
+
+void cgt_pagescan_hot_hits(const struct cgt_pagescan *ps,
+			   const struct cgt_topology *topo, unsigned hot_age,
+			   unsigned hot_hits, uint64_t hot[CGT_SNAP_MAX_TIERS],
+			   uint64_t resident[CGT_SNAP_MAX_TIERS])
 {
 	memset(hot, 0, CGT_SNAP_MAX_TIERS * sizeof(*hot));
 	memset(resident, 0, CGT_SNAP_MAX_TIERS * sizeof(*resident));
@@ -935,7 +966,7 @@ void cgt_pagescan_hot(const struct cgt_pagescan *ps,
 		if (t < 0 || t >= CGT_SNAP_MAX_TIERS)
 			continue;
 		resident[t] += ps->page_size;
-		if (pg->age < hot_age && !(pg->flags & CGT_PAGESCAN_NEW))
+		if (is_hot(pg, hot_age, hot_hits))
 			hot[t] += ps->page_size;
 	}
 }
@@ -964,8 +995,7 @@ static bool candidate(const struct mover *mv, const struct cgt_pagescan_page *pg
 	if (t < 0)
 		return false;
 	if (mv->req->dir == CGT_PAGESCAN_PROMOTE)
-		return t > 0 && pg->age < mv->req->hot_age &&
-		       !(pg->flags & CGT_PAGESCAN_NEW);
+		return t > 0 && is_hot(pg, mv->req->hot_age, mv->req->hot_hits);
 	return t == 0;
 }
 

@@ -101,6 +101,8 @@
 
 #define CGT_PAGESCAN_MAX_PAGES (1u << 20)  /* 4 GiB of base pages */
 #define CGT_PAGESCAN_MAX_PROCS 1024
+#define CGT_PAGESCAN_PROCS_LIMIT 65535     /* max_procs is clamped to this */
+#define CGT_PAGESCAN_HIST 8                /* periods of access history */
 #define CGT_PAGESCAN_MAX_VPAGES (1u << 24) /* 64 GiB of readable VA */
 #define CGT_PAGESCAN_PAGEMAP_CHUNK 4096    /* entries per pagemap read */
 #define CGT_PAGESCAN_AGE_MAX 255
@@ -138,9 +140,10 @@ struct cgt_pagescan_params {
 struct cgt_pagescan_page {
 	uint64_t vaddr;
 	uint64_t pfn;  /* sensitive: never printed */
-	uint32_t proc; /* index in procs[] */
+	uint16_t proc; /* index in procs[] (at most CGT_PAGESCAN_PROCS_LIMIT) */
 	int16_t node;
 	uint8_t age;   /* periods since the last access seen */
+	uint8_t hist;  /* accessed in each of the last 8 periods, bit 0 the last */
 	uint8_t flags; /* CGT_PAGESCAN_* */
 };
 
@@ -219,6 +222,7 @@ struct cgt_pagescan_move_req {
 	enum cgt_pagescan_dir dir;
 	uint64_t bytes;    /* at most this much (whole pages) */
 	unsigned hot_age;  /* promotion: only pages with age < hot_age */
+	unsigned hot_hits; /* ... seen accessed in >= this many periods (0: 1) */
 	int node;          /* target; -1: the first node of the target tier */
 	bool dry;          /* select and check, call nothing (D13) */
 	/* /proc for the membership checks (/proc/PID/cgroup) */
@@ -263,6 +267,20 @@ struct cgt_pagescan_move_res {
 int cgt_pagescan_move(struct cgt_pagescan *ps, const struct cgt_topology *topo,
 		      const struct cgt_pagescan_move_req *req,
 		      struct cgt_pagescan_move_res *res);
+
+/*
+ * cgt_pagescan_hot() with a frequency rule: a page is hot when it was seen
+ * accessed in at least @hot_hits of the last min(@hot_age,
+ * CGT_PAGESCAN_HIST) periods (@hot_hits <= 1: in any period of the last
+ * @hot_age, the plain recency rule).  One accessed bit per period cannot
+ * tell a page touched a thousand times from one touched once; a page that
+ * keeps being touched is seen in period after period, one touched now and
+ * then only here and there.
+ */
+void cgt_pagescan_hot_hits(const struct cgt_pagescan *ps,
+			   const struct cgt_topology *topo, unsigned hot_age,
+			   unsigned hot_hits, uint64_t hot[CGT_SNAP_MAX_TIERS],
+			   uint64_t resident[CGT_SNAP_MAX_TIERS]);
 
 /*
  * Mark the tracked PFNs idle again, to start a shorter access window than

@@ -347,6 +347,12 @@ static void test_c3_values(void **state)
 	    "hot_age must be between 1s and 24h, got '500ms'");
 	BAD("policies:\n  - {name: a, match: {cgroups: '**'}, hot_age: 5s}\n",
 	    "t.yaml:2:5: hot_age 5s is shorter than global.period 10s: ages are measured once per period (policies[0].hot_age)");
+	BAD("policies:\n  - {name: a, match: {cgroups: '**'}, hot_age: 20s, hot_hits: 3}\n",
+	    "t.yaml:2:5: hot_hits 3 needs a hot_age of at least 3 periods of 10s, not 20s (policies[0].hot_hits)");
+	BAD("policies:\n  - {name: a, match: {cgroups: '**'}, hot_hits: 9}\n",
+	    "hot_hits must be between 1 and 8, got '9'");
+	BAD("global: {sample: 2s, period: 1s}\n",
+	    "t.yaml:1:10: sample 2s is longer than period 1s");
 	BAD("policies:\n  - {name: a, match: {cgroups: '**'}, fast_quota: 1G, fast_min: 2G}\n",
 	    "fast_min 2Gi is larger than fast_quota 1Gi (policies[0].fast_min)");
 	BAD("policies:\n  - {name: a, match: {cgroups: '**'}, mode: true}\n",

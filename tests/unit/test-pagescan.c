@@ -516,6 +516,40 @@ static void test_mark(void **state)
 	assert_false(page_at(&e->ps, pid, hp(e, 1))->flags & CGT_PAGESCAN_NEW);
 }
 
+/* The frequency rule: seen accessed in at least hot_hits of hot_age periods. */
+static void test_hot_hits(void **state)
+{
+	struct env *e = *state;
+	uint64_t hot[CGT_SNAP_MAX_TIERS], res[CGT_SNAP_MAX_TIERS];
+	const uint64_t base = 0x10000;
+	pid_t pid = std_proc(e, base);
+
+	set_procs_pids(e, &pid, 1);
+	assert_int_equal(update(e), 0);
+	/* heap 0 in all three periods, heap 1 in two, heap 2 in the last */
+	for (int k = 0; k < 3; k++) {
+		access_pfn(e, heap_pfn(base, 0));
+		if (k != 1)
+			access_pfn(e, heap_pfn(base, 1));
+		if (k == 2)
+			access_pfn(e, heap_pfn(base, 2));
+		assert_int_equal(update(e), 0);
+	}
+	assert_int_equal(page_at(&e->ps, pid, hp(e, 0))->hist, 7);
+	assert_int_equal(page_at(&e->ps, pid, hp(e, 1))->hist, 5);
+	assert_int_equal(page_at(&e->ps, pid, hp(e, 2))->hist, 1);
+	cgt_pagescan_hot_hits(&e->ps, &e->topo, 3, 1, hot, res);
+	assert_true(hot[0] == 3 * e->pg); /* recency: all three */
+	cgt_pagescan_hot_hits(&e->ps, &e->topo, 3, 2, hot, res);
+	assert_true(hot[0] == 2 * e->pg); /* heap 0 and 1 */
+	cgt_pagescan_hot_hits(&e->ps, &e->topo, 3, 3, hot, res);
+	assert_true(hot[0] == 1 * e->pg); /* heap 0 */
+	cgt_pagescan_hot_hits(&e->ps, &e->topo, 2, 2, hot, res);
+	assert_true(hot[0] == 1 * e->pg); /* the last two periods: heap 0 */
+	cgt_pagescan_hot_hits(&e->ps, &e->topo, 200, 4, hot, res);
+	assert_true(hot[0] == 0); /* 8 periods of history, none seen 4 times */
+}
+
 /* Bytes per tier, a PFN shared by two processes counted once. */
 static void test_hot_tiers(void **state)
 {
@@ -1106,6 +1140,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mark, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hot_hits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_tiers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vanish, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pid_reuse, setup, teardown),
