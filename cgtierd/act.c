@@ -45,6 +45,28 @@ static int write_limit(const struct cgt_fs *fs, int tier_id,
 	return r < 0 ? r : 0;
 }
 
+/* The swap's demotion on our kernel: memory.tier.demote, coldest first. */
+static int write_demote(const struct cgt_fs *fs, int tier_id,
+			const struct cgt_action *a, uint64_t *done)
+{
+	struct cgt_cgroup cg;
+	char val[64];
+	int r;
+
+	r = cgt_tiermax_format(tier_id, a->swap, val, sizeof(val));
+	if (r < 0)
+		return r;
+	r = cgt_cgroup_open(fs, a->path, &cg);
+	if (r < 0)
+		return r;
+	r = cgt_cgroup_write(&cg, "memory.tier.demote", val);
+	cgt_cgroup_close(&cg);
+	/* -EAGAIN: some of it moved (the kernel demotes what it can) */
+	if (r >= 0)
+		*done = a->swap;
+	return r < 0 && r != -EAGAIN ? r : 0;
+}
+
 static void move(const struct cgt_act_mover *m, const struct cgt_action *a,
 		 bool promote, uint64_t bytes, struct cgt_act_outcome *o)
 {
@@ -81,8 +103,16 @@ static void act_one(const struct cgt_fs *fs, int tier_id,
 		else
 			o->flags |= CGT_OUT_LIMIT_WRITTEN;
 	}
-	if (a->flags & CGT_ACT_MOVE)
+	if (a->flags & CGT_ACT_MOVE) {
 		move(m, a, false, a->demote, o);
+	} else if (a->swap) {
+		uint64_t done = 0;
+
+		r = write_demote(fs, tier_id, a, &done);
+		if (r < 0)
+			note_err(o, r);
+		o->demoted += done;
+	}
 	move(m, a, true, a->promote, o);
 }
 

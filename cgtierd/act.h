@@ -16,6 +16,9 @@
  *     kernel series has no cgroup-scoped promotion yet).
  *   - CGT_ACT_MOVE with demote > 0 (stock backend): the mover is asked to
  *     demote that many bytes of the unit's coldest pages.
+ *   - a swap (CGT_ACT_SWAP) on our kernel: "tierN SWAP" is written to
+ *     memory.tier.demote first (the kernel demotes the coldest; -EAGAIN,
+ *     some of it, is no error), then the promotion runs.
  * A cgroup that went away since the snapshot (ENOENT, ENODEV: D1) is an
  * outcome, not an error.  A failed write is kept in the action's outcome
  * (negative errno) and counted; it never stops the other actions.

@@ -261,6 +261,7 @@ static void notify_status(struct daemon *d)
 
 static void run_period(struct daemon *d)
 {
+	uint64_t t0 = now_usec();
 	char s[256];
 	int r;
 
@@ -271,7 +272,10 @@ static void run_period(struct daemon *d)
 					     d->loop.stats.failed),
 			strerror(-r));
 	} else {
-		cgt_debug("%s", cgt_loop_summary(&d->loop, s, sizeof(s)));
+		cgt_debug("%s; period took %llu ms, %llu pages tracked",
+			  cgt_loop_summary(&d->loop, s, sizeof(s)),
+			  (unsigned long long)(now_usec() - t0) / 1000,
+			  (unsigned long long)d->loop.hot.stats.pages);
 		cgt_report_clear(&d->report);
 		d->have_report = cgt_loop_report(&d->loop, now_usec(), &d->report) == 0;
 	}
@@ -287,11 +291,25 @@ static int on_sample(sd_event_source *s, uint64_t usec, void *arg)
 	struct daemon *d = arg;
 	size_t failed;
 
+	uint64_t at, now;
+	int r;
+
 	(void)s;
 	(void)usec;
 	failed = cgt_hotness_mark(&d->loop.hot);
 	if (failed)
 		cgt_debug("sample window: %zu cgroups could not be marked idle", failed);
+	/*
+	 * The window is measured from the end of the marking: a late or slow
+	 * mark (a long period before it) must not shrink it to nothing.
+	 */
+	now = now_usec();
+	r = sd_event_source_get_time(d->timer, &at);
+	if (r < 0)
+		return r;
+	if (at < now + d->loop.cfg->global.sample_usec)
+		return sd_event_source_set_time(d->timer,
+						now + d->loop.cfg->global.sample_usec);
 	return 0;
 }
 

@@ -358,6 +358,33 @@ static void hysteresis(struct ctx *x)
 	x->plan.granted = sum;
 }
 
+/*
+ * Promotion, and the swap of decide.h: into free room under the target
+ * first; then, while the hot share in tier 0 is short of the policy's and
+ * the deficit is at least CGT_DECIDE_SWAP_MIN, cold bytes of tier 0 out
+ * for as many hot ones in.
+ */
+static void hot_moves(const struct unit *u, struct cgt_action *a, uint64_t dmax,
+		      uint64_t pmax)
+{
+	const struct cgt_cg_snap *c = u->c;
+	uint64_t room = u->target > a->fast ? u->target - a->fast : 0;
+	uint64_t want = min64(u->hot_slow, pmax);
+	uint64_t cold_fast = c->resident[0] > c->hot[0] ? c->resident[0] - c->hot[0] : 0;
+	uint64_t deficit = u->hot > c->hot[0] ? u->hot - c->hot[0] : 0;
+	uint64_t dleft = dmax > a->demote ? dmax - a->demote : 0;
+
+	a->promote = min64(want, room);
+	deficit = deficit > a->promote ? deficit - a->promote : 0;
+	if (deficit < CGT_DECIDE_SWAP_MIN || want <= a->promote)
+		return;
+	a->swap = min64(min64(min64(deficit, want - a->promote), cold_fast), dleft);
+	a->promote += a->swap;
+	a->demote += a->swap;
+	if (a->swap)
+		a->flags |= CGT_ACT_SWAP;
+}
+
 /* The action of unit @u: limit, demote and promote within the rates. */
 static void act(struct ctx *x, const struct unit *u, struct cgt_action *a)
 {
@@ -377,8 +404,8 @@ static void act(struct ctx *x, const struct unit *u, struct cgt_action *a)
 		a->flags |= CGT_ACT_RATE;
 	}
 	a->demote = a->fast > a->limit ? a->fast - a->limit : 0;
-	if ((c->flags & CGT_SNAP_HOT_KNOWN) && u->target > a->fast)
-		a->promote = min64(min64(u->target - a->fast, u->hot_slow), pmax);
+	if (c->flags & CGT_SNAP_HOT_KNOWN)
+		hot_moves(u, a, dmax, pmax);
 	if (c->flags & CGT_SNAP_TIERMAX) {
 		if (c->tier_max[0] != a->limit)
 			a->flags |= CGT_ACT_SET_LIMIT;

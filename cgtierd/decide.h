@@ -58,6 +58,15 @@
  * for only when hot bytes are known: min(target - fast, hot bytes on the
  * slower tiers, P).
  *
+ * Swap.  A unit at its target whose hot bytes in tier 0 fall short of
+ * H (the policy's share) by at least CGT_DECIDE_SWAP_MIN beyond what that
+ * promotes exchanges: swap = min(the shortfall, hot bytes still on the
+ * slower tiers, its cold bytes in tier 0, P left, D left) cold bytes leave
+ * tier 0 (coldest first: memory.tier.demote on our kernel, the page mover
+ * on stock) and as many hot bytes come in, so a hot set that moves gets
+ * the unit's own fast-tier share without the unit growing.  The swap is
+ * counted in both demote and promote; the limit does not change for it.
+ *
  * Actions.  Every unit gets one, in snapshot order.  With memory.tier.max
  * in the snapshot (CGT_SNAP_TIERMAX) the act stage writes the limit when it
  * differs from the current one (CGT_ACT_SET_LIMIT) and the kernel does the
@@ -85,6 +94,10 @@
 #define CGT_ACT_HELD      (1u << 3) /* hysteresis kept the previous target */
 #define CGT_ACT_NEW       (1u << 4) /* no previous state (new or recreated) */
 #define CGT_ACT_RATE      (1u << 5) /* the demote rate bounded this period */
+#define CGT_ACT_SWAP      (1u << 6) /* cold out of tier 0 for hot in (swap) */
+
+/* Least hot-share shortfall worth a swap (hysteresis against ping-pong). */
+#define CGT_DECIDE_SWAP_MIN (2ULL << 20)
 
 struct cgt_action {
 	const char *path;               /* the snapshot's string */
@@ -94,6 +107,7 @@ struct cgt_action {
 	uint64_t limit;                 /* memory.tier.max of tier 0 to have */
 	uint64_t demote;                /* bytes out of tier 0 this period */
 	uint64_t promote;               /* bytes into tier 0 this period */
+	uint64_t swap;                  /* of which a swap (also demoted) */
 	unsigned flags;                 /* CGT_ACT_* */
 };
 

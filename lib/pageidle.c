@@ -142,47 +142,91 @@ void cgt_page_idle_close(struct cgt_page_idle *pi)
 	pi->nr = 0;
 }
 
-/* The bitmap is read and written in whole, aligned 8-byte words. */
-static int word_io(int fd, uint64_t *val, uint64_t index, bool write)
+/*
+ * The bitmap is read and written in whole, aligned 8-byte words, and in
+ * runs: tracked words at most RUN_GAP apart (the words between written as
+ * 0, which marks nothing, or read and ignored) go in one pread/pwrite of
+ * at most RUN_WORDS words.  A process's pages sit in few physical ranges,
+ * so this turns one system call per 64 pages into a handful per scan,
+ * which keeps the time between the first and the last word marked -- the
+ * blur of a short sample window -- and the daemon's cost small.
+ */
+#define RUN_GAP 4
+#define RUN_WORDS 512
+
+/* The end (exclusive) of the run of pi->words starting at @i. */
+static size_t run_end(const struct cgt_page_idle *pi, size_t i)
 {
-	off_t off = (off_t)(index * sizeof(uint64_t));
+	size_t j = i + 1;
+
+	while (j < pi->nr && pi->words[j].index - pi->words[j - 1].index <= RUN_GAP &&
+	       pi->words[j].index - pi->words[i].index < RUN_WORDS)
+		j++;
+	return j;
+}
+
+/*
+ * One run [@i, @j): write the masks, or read into .idle.  The kernel moves
+ * only whole words below max_pfn, so a run may come back short: the words
+ * past what it moved are unreadable (pageidle.h), read as idle.
+ */
+static int run_io(struct cgt_page_idle *pi, size_t i, size_t j, bool write)
+{
+	uint64_t buf[RUN_WORDS], first = pi->words[i].index;
+	size_t words = (size_t)(pi->words[j - 1].index - first + 1), done;
+	off_t off = (off_t)(first * sizeof(uint64_t));
 	ssize_t n;
 
+	if (write) {
+		memset(buf, 0, words * sizeof(*buf));
+		for (size_t k = i; k < j; k++)
+			buf[pi->words[k].index - first] = pi->words[k].mask;
+	}
 	do {
-		n = write ? pwrite(fd, val, sizeof(*val), off) :
-			    pread(fd, val, sizeof(*val), off);
+		n = write ? pwrite(pi->fd, buf, words * sizeof(*buf), off) :
+			    pread(pi->fd, buf, words * sizeof(*buf), off);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
-	return n == (ssize_t)sizeof(*val) ? 0 : -EIO;
+	done = (size_t)n / sizeof(*buf);
+	for (size_t k = i; k < j; k++) {
+		size_t w = (size_t)(pi->words[k].index - first);
+
+		if (w >= done) {
+			pi->unreadable++;
+			if (!write) /* never seen accessed: idle */
+				pi->words[k].idle = pi->words[k].mask;
+		} else if (!write) {
+			pi->words[k].idle = buf[w];
+		}
+	}
+	return 0;
+}
+
+static int all_runs(struct cgt_page_idle *pi, bool write)
+{
+	int r;
+
+	if (!pi || pi->fd < 0)
+		return -EINVAL;
+	pi->unreadable = 0;
+	for (size_t i = 0, j; i < pi->nr; i = j) {
+		j = run_end(pi, i);
+		r = run_io(pi, i, j, write);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 int cgt_page_idle_mark(struct cgt_page_idle *pi)
 {
-	int r;
-
-	if (!pi || pi->fd < 0)
-		return -EINVAL;
-	for (size_t i = 0; i < pi->nr; i++) {
-		r = word_io(pi->fd, &pi->words[i].mask, pi->words[i].index, true);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return all_runs(pi, true);
 }
 
 int cgt_page_idle_read(struct cgt_page_idle *pi)
 {
-	int r;
-
-	if (!pi || pi->fd < 0)
-		return -EINVAL;
-	for (size_t i = 0; i < pi->nr; i++) {
-		r = word_io(pi->fd, &pi->words[i].idle, pi->words[i].index, false);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return all_runs(pi, false);
 }
 
 bool cgt_page_idle_test(const struct cgt_page_idle *pi, uint64_t pfn)

@@ -54,6 +54,7 @@ struct cgt_page_idle {
 	int fd;                     /* the bitmap, O_RDWR; -1 when closed */
 	struct cgt_idle_word *words; /* sorted by index */
 	size_t nr;                  /* words in use */
+	size_t unreadable;          /* words the last mark or read could not move */
 };
 
 /*
@@ -68,10 +69,19 @@ int cgt_page_idle_open(const struct cgt_fs *fs, const uint64_t *pfns,
 /* Close the bitmap and free the words; safe on a closed one. */
 void cgt_page_idle_close(struct cgt_page_idle *pi);
 
-/* Mark every tracked PFN idle (write each word's mask). */
+/*
+ * Mark every tracked PFN idle (write each word's mask).
+ *
+ * The kernel transfers the bitmap in whole 64-PFN words below max_pfn
+ * only: the word holding max_pfn, when max_pfn is not a multiple of 64,
+ * reads and writes short (0 bytes).  Such a word is not an error: it is
+ * counted in .unreadable, and its PFNs read as idle (never seen accessed)
+ * -- up to 63 pages at the very end of physical memory are invisible to
+ * idle page tracking.
+ */
 int cgt_page_idle_mark(struct cgt_page_idle *pi);
 
-/* Read the idle bits of every tracked word into its .idle. */
+/* Read the idle bits of every tracked word into its .idle (see above). */
 int cgt_page_idle_read(struct cgt_page_idle *pi);
 
 /* Whether @pfn was idle at the last cgt_page_idle_read() (false if untracked). */

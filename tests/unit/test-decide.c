@@ -164,7 +164,10 @@ static void test_hot_before_cold(void **state)
 	/* b gives up fast memory, within its 256Mi/s demote rate */
 	assert_true(b->limit == b->target);
 	assert_true(b->demote == 624 * MiB - b->target);
-	assert_true(a->promote == a->target - 400 * MiB);
+	/* a's hot bytes all come in: into its room, the rest by a swap */
+	assert_true(a->promote == 700 * MiB);
+	assert_true(a->swap == a->promote - (a->target - 400 * MiB));
+	assert_true(a->flags & CGT_ACT_SWAP);
 	cgt_plan_clear(&p);
 	cgt_snapshot_clear(&s);
 	cgt_config_free(cfg);
@@ -496,6 +499,45 @@ static void test_stock_moves(void **state)
 	cgt_config_free(cfg);
 }
 
+/*
+ * Swap: a unit at its quota with its hot set mostly on the slow tier trades
+ * cold fast-tier bytes for hot ones; within the rates; not below the
+ * hysteresis minimum; never more than its cold bytes in tier 0.
+ */
+static void test_swap(void **state)
+{
+	struct cgt_config *cfg = config(GLOBAL
+		"policies:\n  - {name: p, match: {cgroups: '*'}, fast_quota: 100Mi,\n"
+		"     hot_in_fast: 100%, demote_rate: 30Mi/s, promote_rate: max}\n");
+	struct cgt_snapshot s;
+	struct cgt_plan p;
+	const struct cgt_action *a;
+
+	snap_init(&s, 1000, 500);
+	hot(cg(&s, "a", 100, 100), 20, 50);   /* 50 hot on slow, 80 cold on fast */
+	hot(cg(&s, "b", 100, 100), 99, 1);    /* 1 short: below the minimum */
+	hot(cg(&s, "c", 100, 100), 95, 50);   /* only 5 cold on fast */
+	hot(cg(&s, "d", 60, 100), 10, 50);    /* room for 40, then a swap */
+	decide(&s, cfg, NULL, &p);
+	a = action(&p, "a");
+	assert_true(a->target == 100 * MiB && a->limit == 100 * MiB);
+	assert_true(a->swap == 30 * MiB); /* the demote rate: 30Mi in 1s */
+	assert_true(a->promote == 30 * MiB && a->demote == 30 * MiB);
+	assert_true(a->flags & CGT_ACT_SWAP);
+	a = action(&p, "b");
+	assert_true(a->swap == 0 && a->promote == 0 && a->demote == 0);
+	assert_false(a->flags & CGT_ACT_SWAP);
+	a = action(&p, "c");
+	assert_true(a->swap == 5 * MiB && a->promote == 5 * MiB);
+	a = action(&p, "d");
+	assert_true(a->target == 100 * MiB);
+	assert_true(a->promote == 50 * MiB); /* 40 into room, 10 swapped */
+	assert_true(a->swap == 10 * MiB && a->demote == 10 * MiB);
+	cgt_plan_clear(&p);
+	cgt_snapshot_clear(&s);
+	cgt_config_free(cfg);
+}
+
 /* D2: a recreated cgroup (new inode, counters back) starts afresh. */
 static void test_identity(void **state)
 {
@@ -626,6 +668,7 @@ int main(void)
 		cmocka_unit_test(test_reserve),
 		cmocka_unit_test(test_coverage),
 		cmocka_unit_test(test_stock_moves),
+		cmocka_unit_test(test_swap),
 		cmocka_unit_test(test_identity),
 		cmocka_unit_test(test_idempotent),
 		cmocka_unit_test(test_edges),
