@@ -23,6 +23,15 @@ size_t cgt_hotness_mark(struct cgt_hotness *h)
 	return failed;
 }
 
+size_t cgt_hotness_harvest(struct cgt_hotness *h)
+{
+	size_t failed = 0;
+
+	for (size_t i = 0; h && i < h->n; i++)
+		failed += cgt_pagescan_harvest(&h->e[i].ps) < 0;
+	return failed;
+}
+
 unsigned cgt_hotness_age_periods(uint64_t hot_age_usec, uint64_t period_usec)
 {
 	uint64_t n;

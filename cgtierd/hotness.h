@@ -92,6 +92,13 @@ int64_t cgt_hotness_move(struct cgt_hotness *h, const struct cgt_fs *fs,
  */
 size_t cgt_hotness_mark(struct cgt_hotness *h);
 
+/*
+ * End the access window for every tracked cgroup at once (read the idle
+ * bits, cgt_pagescan_harvest()); the next update uses them.  Returns how
+ * many cgroups could not be read (they read their own in the update).
+ */
+size_t cgt_hotness_harvest(struct cgt_hotness *h);
+
 /* ceil(@hot_age_usec / @period_usec), at least 1, at most 255. */
 unsigned cgt_hotness_age_periods(uint64_t hot_age_usec, uint64_t period_usec);
 

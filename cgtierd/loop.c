@@ -265,6 +265,8 @@ int cgt_loop_period(struct cgt_loop *l)
 	bool dry;
 	int r;
 
+	/* first of all: the end of the access window, for every cgroup */
+	cgt_hotness_harvest(&l->hot);
 	r = load_topology(l);
 	if (r < 0)
 		goto failed;

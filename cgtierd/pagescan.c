@@ -867,11 +867,12 @@ int cgt_pagescan_update(struct cgt_pagescan *ps, const struct cgt_fs *fs,
 	if (!s.ents)
 		goto fail;
 	/* what was accessed since the last period marked its pages idle */
-	if (ps->idle_open) {
+	if (ps->idle_open && !ps->harvested) {
 		r = cgt_page_idle_read(&ps->idle);
 		if (r < 0)
 			goto fail;
 	}
+	ps->harvested = false;
 	r = read_procs(cg, &pids, &nr_pids, &dups);
 	if (r < 0)
 		goto fail;
@@ -914,6 +915,19 @@ fail:
 	free(s.ents);
 	free(pids);
 	cgt_pagescan_clear(ps);
+	return r;
+}
+
+int cgt_pagescan_harvest(struct cgt_pagescan *ps)
+{
+	int r;
+
+	if (!ps)
+		return -EINVAL;
+	if (!ps->idle_open)
+		return 0;
+	r = cgt_page_idle_read(&ps->idle);
+	ps->harvested = r == 0;
 	return r;
 }
 

@@ -186,6 +186,7 @@ struct cgt_pagescan {
 	size_t nr_pages, cap_pages;
 	struct cgt_page_idle idle;    /* last period's PFNs, marked idle */
 	bool idle_open;               /* @idle holds an fd */
+	bool harvested;               /* @idle was read by cgt_pagescan_harvest() */
 	size_t page_size;
 	uint64_t periods;             /* successful updates */
 	struct cgt_pagescan_stats stats;
@@ -281,6 +282,14 @@ void cgt_pagescan_hot_hits(const struct cgt_pagescan *ps,
 			   const struct cgt_topology *topo, unsigned hot_age,
 			   unsigned hot_hits, uint64_t hot[CGT_SNAP_MAX_TIERS],
 			   uint64_t resident[CGT_SNAP_MAX_TIERS]);
+
+/*
+ * Read the idle bits now, for the next update to use instead of reading
+ * them itself: the end of the sample window, taken for every cgroup at
+ * once at the start of a period, before the walk and the scans that would
+ * otherwise stretch it.  0, or the bitmap read's errno.
+ */
+int cgt_pagescan_harvest(struct cgt_pagescan *ps);
 
 /*
  * Mark the tracked PFNs idle again, to start a shorter access window than

@@ -17,7 +17,7 @@
 cg=/sys/fs/cgroup
 fast=$(basename "$(grep -l '^0$' /sys/devices/virtual/memory_tiering/memory_tier*/nodelist | head -n 1 | xargs dirname)")
 fast=${fast#memory_}
-period=1
+period=2
 b_uid=0b9f4c2e-5d6a-4e1b-9a7c-3f2d1e0c9b8a
 b_pod=kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod$(echo "$b_uid" | tr - _).slice
 b=$b_pod/cri-containerd-3f5a9c1b2d4e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8.scope
@@ -44,7 +44,7 @@ policies:
   - name: tenant
     match:
       kubernetes: {qos: guaranteed, level: pod}
-    hot_age: 4s
+    hot_age: 8s
     hot_hits: 3
     hot_in_fast: 95%
     promote_rate: max
