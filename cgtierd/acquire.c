@@ -37,7 +37,11 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
-/* Sum MemTotal and MemFree of each tier's nodes. */
+/*
+ * Sum MemTotal and MemFree of each tier's nodes; free is what lies above
+ * the nodes' high watermarks (what can be allocated there without waking
+ * kswapd), when /proc/zoneinfo tells them.
+ */
 static int read_tiers(const struct cgt_fs *fs, const struct cgt_topology *topo,
 		      struct cgt_snapshot *s)
 {
@@ -50,7 +54,7 @@ static int read_tiers(const struct cgt_fs *fs, const struct cgt_topology *topo,
 
 		st->id = topo->tiers[t].id;
 		cgt_nodemask_for_each(node, &topo->tiers[t].nodes) {
-			uint64_t total, free;
+			uint64_t total, free, wmark;
 
 			r = cgt_node_meminfo(fs, node, "MemTotal", &total);
 			if (r < 0)
@@ -58,6 +62,8 @@ static int read_tiers(const struct cgt_fs *fs, const struct cgt_topology *topo,
 			r = cgt_node_meminfo(fs, node, "MemFree", &free);
 			if (r < 0)
 				return r;
+			if (cgt_node_high_wmark(fs, node, &wmark) == 0)
+				free = free > wmark ? free - wmark : 0;
 			st->total = sat_add(st->total, total);
 			st->free = sat_add(st->free, free);
 		}

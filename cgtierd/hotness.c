@@ -159,7 +159,11 @@ struct update {
 static int scan(struct update *u, const struct cgt_cg_snap *c,
 		struct cgt_cg_snap *unit, const struct cgt_policy *pol)
 {
-	struct cgt_pagescan_params p = { .path = c->path };
+	struct cgt_pagescan_params p = {
+		.path = c->path,
+		/* a sample window: the daemon marks just before the next update */
+		.no_mark = u->cfg->global.sample_usec < u->cfg->global.period_usec,
+	};
 	uint64_t hot[CGT_SNAP_MAX_TIERS], res[CGT_SNAP_MAX_TIERS];
 	struct cgt_hotness_entry *e;
 	struct cgt_cgroup cg;

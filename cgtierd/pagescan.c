@@ -137,13 +137,6 @@ static int cmp_int(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* cgroup.procs of @cg, sorted, without duplicates (D3), into *@ret. */
 static int read_procs(const struct cgt_cgroup *cg, int **ret, size_t *nr,
 		      size_t *dups)
@@ -774,46 +767,61 @@ static size_t compact(struct cgt_pagescan_page *pages, size_t n,
  * Open the bitmap for the distinct PFNs of @s, mark them idle, and flag
  * the second and later entries of a PFN CGT_PAGESCAN_SHARED.
  */
-static int mark_idle(struct cgt_pagescan *ps, struct scan *s,
-		     const struct cgt_fs *sys_fs, struct cgt_page_idle *ret)
+struct pfn_at {
+	uint64_t pfn;
+	size_t idx; /* in s->pages */
+};
+
+static int cmp_pfn_at(const void *a, const void *b)
 {
-	uint64_t *pfns;
-	uint8_t *seen = NULL;
+	const struct pfn_at *x = a, *y = b;
+
+	if (x->pfn != y->pfn)
+		return x->pfn < y->pfn ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/*
+ * The idle set of this period's PFNs into *@ret, marked idle unless @mark
+ * is false (the caller marks before the next update: global.sample).  A
+ * PFN at several addresses is tracked at each but flagged SHARED at all
+ * but its first page (counted once).  One sort of (PFN, page) pairs.
+ */
+static int mark_idle(struct cgt_pagescan *ps, struct scan *s,
+		     const struct cgt_fs *sys_fs, bool mark,
+		     struct cgt_page_idle *ret)
+{
+	struct pfn_at *at;
+	uint64_t *pfns = NULL;
 	size_t u = 0;
 	int r = -ENOMEM;
 
+	at = malloc((s->nr ? s->nr : 1) * sizeof(*at));
 	pfns = malloc((s->nr ? s->nr : 1) * sizeof(*pfns));
-	if (!pfns)
+	if (!at || !pfns)
 		goto out;
 	for (size_t i = 0; i < s->nr; i++)
-		pfns[i] = s->pages[i].pfn;
-	qsort(pfns, s->nr, sizeof(*pfns), cmp_u64);
-	for (size_t i = 0; i < s->nr; i++)
-		if (!u || pfns[i] != pfns[u - 1])
-			pfns[u++] = pfns[i];
-	seen = calloc(u / 8 + 1, 1);
-	if (!seen)
-		goto out;
+		at[i] = (struct pfn_at){ .pfn = s->pages[i].pfn, .idx = i };
+	qsort(at, s->nr, sizeof(*at), cmp_pfn_at);
 	for (size_t i = 0; i < s->nr; i++) {
-		const uint64_t *f = bsearch(&s->pages[i].pfn, pfns, u,
-					    sizeof(*pfns), cmp_u64);
-		size_t k = (size_t)(f - pfns);
-
-		if (seen[k / 8] & (1u << (k % 8))) {
-			s->pages[i].flags |= CGT_PAGESCAN_SHARED;
+		if (u && at[i].pfn == pfns[u - 1]) {
+			s->pages[at[i].idx].flags |= CGT_PAGESCAN_SHARED;
 			ps->stats.pages_shared++;
+			continue;
 		}
-		seen[k / 8] |= (uint8_t)(1u << (k % 8));
+		pfns[u++] = at[i].pfn;
 	}
 	r = cgt_page_idle_open(sys_fs, pfns, u, ret);
 	if (r < 0)
 		goto out;
-	r = cgt_page_idle_mark(ret);
-	if (r < 0)
-		cgt_page_idle_close(ret);
+	if (mark) {
+		r = cgt_page_idle_mark(ret);
+		if (r < 0)
+			cgt_page_idle_close(ret);
+	}
 out:
+	free(at);
 	free(pfns);
-	free(seen);
 	return r;
 }
 
@@ -891,7 +899,7 @@ int cgt_pagescan_update(struct cgt_pagescan *ps, const struct cgt_fs *fs,
 	if (r < 0)
 		goto fail;
 	s.nr = compact(s.pages, s.nr, ps->procs);
-	r = mark_idle(ps, &s, p->sys_fs ? p->sys_fs : fs, &idle);
+	r = mark_idle(ps, &s, p->sys_fs ? p->sys_fs : fs, !p->no_mark, &idle);
 	if (r < 0)
 		goto fail;
 	if (ps->idle_open)

@@ -126,6 +126,12 @@ struct cgt_pagescan_params {
 	 * @fs.  (A separate sysfs root, as --sysfs-root would give.)
 	 */
 	const struct cgt_fs *sys_fs;
+	/*
+	 * Do not mark the PFNs idle at the end of the update: the caller
+	 * calls cgt_pagescan_mark() before the next one (global.sample), so
+	 * this mark would be a wasted pass.
+	 */
+	bool no_mark;
 	/* Node queries; NULL: cgt_move_pages_chunked().  Tests only. */
 	cgt_pagescan_move_fn query_nodes;
 	void *query_arg;

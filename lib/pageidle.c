@@ -112,7 +112,12 @@ int cgt_page_idle_open(const struct cgt_fs *fs, const uint64_t *pfns,
 		goto fail;
 	if (n)
 		memcpy(sorted, pfns, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), cmp_u64);
+	for (size_t i = 1; i < n; i++) {
+		if (sorted[i - 1] > sorted[i]) { /* not sorted already */
+			qsort(sorted, n, sizeof(*sorted), cmp_u64);
+			break;
+		}
+	}
 	r = group_words(sorted, n, pi.words, &pi.nr);
 	if (r < 0)
 		goto fail;

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "cgtier/parse.h"
 #include "cgtier/topology.h"
@@ -181,4 +183,62 @@ int cgt_node_meminfo(const struct cgt_fs *fs, int node, const char *key,
 out:
 	free(text);
 	return r;
+}
+
+int cgt_node_high_wmark(const struct cgt_fs *fs, int node, uint64_t *ret)
+{
+	char *line = NULL, want[32];
+	size_t cap = 0, n;
+	uint64_t pages = 0, v;
+	bool in = false, found = false;
+	long pg = sysconf(_SC_PAGESIZE);
+	int fd, r = 0;
+	FILE *f;
+
+	if (!fs || !ret || node < 0 || node >= CGT_MAX_NODES || pg <= 0)
+		return -EINVAL;
+	fd = cgt_fs_openat(fs, "/proc/zoneinfo", O_RDONLY);
+	if (fd < 0)
+		return fd;
+	f = fdopen(fd, "r");
+	if (!f) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	n = (size_t)snprintf(want, sizeof(want), "Node %d, zone", node);
+	while (getline(&line, &cap, f) > 0) {
+		const char *p = line;
+
+		if (strncmp(line, "Node ", 5) == 0) {
+			in = strncmp(line, want, n) == 0;
+			found |= in;
+			continue;
+		}
+		if (!in)
+			continue;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		/* "high     N" (the zone's); "high:  N" is a per-cpu pageset's */
+		if (strncmp(p, "high", 4) != 0 || (p[4] != ' ' && p[4] != '\t'))
+			continue;
+		p += 4;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		r = cgt_parse_u64_prefix(&p, &v);
+		if (r < 0 || (*p != '\n' && *p != '\0')) {
+			r = -EINVAL;
+			break;
+		}
+		pages += v;
+		r = 0;
+	}
+	free(line);
+	fclose(f);
+	if (r < 0)
+		return r;
+	if (!found)
+		return -ENOENT;
+	*ret = pages * (uint64_t)pg;
+	return 0;
 }

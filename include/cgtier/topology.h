@@ -53,4 +53,14 @@ const struct cgt_nodemask *cgt_topology_fast_nodes(const struct cgt_topology *t)
 int cgt_node_meminfo(const struct cgt_fs *fs, int node, const char *key,
 		     uint64_t *ret);
 
+/*
+ * The high watermarks of node @node's zones, summed, in bytes, from
+ * /proc/zoneinfo (read line by line: on a large machine the file is far
+ * bigger than CGT_FS_MAX_FILE).  Memory below it is the kernel's: an
+ * allocation that takes a node under its watermarks wakes kswapd or fails
+ * (a migration with __GFP_THISNODE logs a page allocation failure).
+ * -ENOENT if the file or the node is missing, -EINVAL on a malformed line.
+ */
+int cgt_node_high_wmark(const struct cgt_fs *fs, int node, uint64_t *ret);
+
 #endif /* CGTIER_TOPOLOGY_H */

@@ -514,6 +514,14 @@ static void test_mark(void **state)
 	assert_true(page_at(&e->ps, pid, hp(e, 0))->flags & CGT_PAGESCAN_NEW);
 	assert_int_equal(age_at(e, pid, hp(e, 1)), 0);
 	assert_false(page_at(&e->ps, pid, hp(e, 1))->flags & CGT_PAGESCAN_NEW);
+	/* no_mark: the update leaves the marking to the caller */
+	e->p.no_mark = true;
+	access_pfn(e, heap_pfn(base, 2));
+	assert_int_equal(update(e), 0);
+	assert_int_equal(age_at(e, pid, hp(e, 2)), 0);
+	assert_false(marked(e, heap_pfn(base, 2)));
+	assert_int_equal(cgt_pagescan_mark(&e->ps), 0);
+	assert_true(marked(e, heap_pfn(base, 2)));
 }
 
 /* The frequency rule: seen accessed in at least hot_hits of hot_age periods. */

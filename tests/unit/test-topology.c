@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cgtier/topology.h"
 #include "unit.h"
@@ -167,6 +168,51 @@ static void test_node_meminfo_malformed(void **state)
 	cgt_fs_close(&fs);
 }
 
+/* /proc/zoneinfo: each zone's "high", not the per-cpu pagesets' "high:". */
+static void test_high_wmark(void **state)
+{
+	static const char zoneinfo[] =
+		"Node 0, zone      DMA\n"
+		"  pages free     3840\n"
+		"        min      64\n"
+		"        low      80\n"
+		"        high     96\n"
+		"  pagesets\n"
+		"    cpu: 0\n"
+		"              count: 0\n"
+		"              high:  378\n"
+		"Node 0, zone    DMA32\n"
+		"        high     1000\n"
+		"Node 1, zone   Normal\n"
+		"  pages free     200000\n"
+		"        high     2500\n"
+		"    cpu: 0\n"
+		"              high:  4000\n";
+	long pg = sysconf(_SC_PAGESIZE);
+	char dir[4096];
+	struct cgt_fs fs;
+	uint64_t v = 7;
+
+	tmp_tree(dir);
+	assert_int_equal(cgt_fs_open(&fs, dir), 0);
+	assert_int_equal(cgt_node_high_wmark(&fs, 0, &v), -ENOENT); /* no file */
+	tmp_put(dir, "proc/zoneinfo", zoneinfo);
+	assert_int_equal(cgt_node_high_wmark(&fs, 0, &v), 0);
+	assert_true(v == 1096 * (uint64_t)pg);
+	assert_int_equal(cgt_node_high_wmark(&fs, 1, &v), 0);
+	assert_true(v == 2500 * (uint64_t)pg);
+	v = 7;
+	assert_int_equal(cgt_node_high_wmark(&fs, 2, &v), -ENOENT);
+	assert_int_equal(cgt_node_high_wmark(&fs, -1, &v), -EINVAL);
+	tmp_put(dir, "proc/zoneinfo", "Node 0, zone Normal\n        high     12x\n");
+	assert_int_equal(cgt_node_high_wmark(&fs, 0, &v), -EINVAL);
+	tmp_put(dir, "proc/zoneinfo", "Node 0, zone Normal\n        high     -5\n");
+	assert_int_equal(cgt_node_high_wmark(&fs, 0, &v), -EINVAL);
+	assert_int_equal(v, 7);
+	cgt_fs_close(&fs);
+	tmp_tree_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +224,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_node_meminfo),
 		cmocka_unit_test(test_node_meminfo_malformed),
+		cmocka_unit_test(test_high_wmark),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
