@@ -232,7 +232,6 @@ struct daemon {
 	struct cgt_loop loop;
 	sd_event *event;
 	sd_event_source *timer;
-	sd_event_source *sampler; /* global.sample before each period */
 	bool ready;
 	struct cgt_report report;  /* the last period's, for the socket */
 	bool have_report;
@@ -285,60 +284,12 @@ static void run_period(struct daemon *d)
 		sd_event_exit(d->event, 0);
 }
 
-/* The sample window starts: the next period sees only accesses from now. */
-static int on_sample(sd_event_source *s, uint64_t usec, void *arg)
-{
-	struct daemon *d = arg;
-	size_t failed;
-
-	uint64_t at, now;
-	int r;
-
-	(void)s;
-	(void)usec;
-	failed = cgt_hotness_mark(&d->loop.hot);
-	if (failed)
-		cgt_debug("sample window: %zu cgroups could not be marked idle", failed);
-	/*
-	 * The window is measured from the end of the marking: a late or slow
-	 * mark (a long period before it) must not shrink it to nothing.
-	 */
-	now = now_usec();
-	r = sd_event_source_get_time(d->timer, &at);
-	if (r < 0)
-		return r;
-	if (at < now + d->loop.cfg->global.sample_usec)
-		return sd_event_source_set_time(d->timer,
-						now + d->loop.cfg->global.sample_usec);
-	return 0;
-}
-
-/* Arm the sample window (if shorter than the period) before @next. */
-static int arm_sample(struct daemon *d, uint64_t next)
-{
-	const struct cgt_global *g = &d->loop.cfg->global;
-	int r;
-
-	if (g->sample_usec >= g->period_usec)
-		return sd_event_source_set_enabled(d->sampler, SD_EVENT_OFF);
-	r = sd_event_source_set_time(d->sampler, next - g->sample_usec);
-	if (r < 0)
-		return r;
-	return sd_event_source_set_enabled(d->sampler, SD_EVENT_ONESHOT);
-}
-
 static int on_timer(sd_event_source *s, uint64_t usec, void *arg)
 {
 	struct daemon *d = arg;
-	uint64_t next;
-	int r;
 
 	run_period(d);
-	next = usec + d->loop.cfg->global.period_usec;
-	r = sd_event_source_set_time(s, next);
-	if (r < 0)
-		return r;
-	return arm_sample(d, next);
+	return sd_event_source_set_time(s, usec + d->loop.cfg->global.period_usec);
 }
 
 /*
@@ -494,7 +445,7 @@ static int setup_events(struct daemon *d)
 			return r;
 	}
 	/* The first period at once, then every period. */
-	/* accuracy 1 us: the default (250 ms) would blur a short sample window */
+	/* accuracy 1 us, not the default 250 ms: periods as configured */
 	r = sd_event_add_time(d->event, &d->timer, CLOCK_MONOTONIC, now_usec(),
 			      1, on_timer, d);
 	if (r < 0)
@@ -502,13 +453,7 @@ static int setup_events(struct daemon *d)
 	r = sd_event_source_set_enabled(d->timer, SD_EVENT_ON);
 	if (r < 0)
 		return r;
-	r = sd_event_add_time(d->event, &d->sampler, CLOCK_MONOTONIC, 0, 1,
-			      on_sample, d);
-	if (r < 0)
-		return r;
-	r = sd_event_source_set_enabled(d->sampler, SD_EVENT_OFF);
-	if (r < 0)
-		return r;
+
 	return sd_event_set_watchdog(d->event, true);
 }
 
@@ -570,7 +515,6 @@ out:
 		unlink(d.ctl_path);
 	}
 	cgt_report_clear(&d.report);
-	sd_event_source_unref(d.sampler);
 	sd_event_source_unref(d.timer);
 	sd_event_unref(d.event);
 	cgt_loop_clear(&d.loop);

@@ -14,21 +14,12 @@
 #include "cgtierd/decide.h"
 #include "cgtierd/hotness.h"
 
-size_t cgt_hotness_mark(struct cgt_hotness *h)
+size_t cgt_hotness_sample(struct cgt_hotness *h, uint64_t window_usec)
 {
 	size_t failed = 0;
 
 	for (size_t i = 0; h && i < h->n; i++)
-		failed += cgt_pagescan_mark(&h->e[i].ps) < 0;
-	return failed;
-}
-
-size_t cgt_hotness_harvest(struct cgt_hotness *h)
-{
-	size_t failed = 0;
-
-	for (size_t i = 0; h && i < h->n; i++)
-		failed += cgt_pagescan_harvest(&h->e[i].ps) < 0;
+		failed += cgt_pagescan_sample(&h->e[i].ps, window_usec) < 0;
 	return failed;
 }
 

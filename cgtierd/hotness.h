@@ -86,18 +86,12 @@ int64_t cgt_hotness_move(struct cgt_hotness *h, const struct cgt_fs *fs,
 			 unsigned hot_hits);
 
 /*
- * Start the access window of global.sample: mark every tracked page idle
- * again (cgt_pagescan_mark()); the next update sees only the accesses
- * since.  Returns how many cgroups could not be marked.
+ * The sample window of global.sample, for every tracked cgroup: its pages
+ * marked idle and read back @window_usec later (cgt_pagescan_sample()),
+ * for the next update.  Returns how many cgroups could not be sampled
+ * (their update reads the bits itself).
  */
-size_t cgt_hotness_mark(struct cgt_hotness *h);
-
-/*
- * End the access window for every tracked cgroup at once (read the idle
- * bits, cgt_pagescan_harvest()); the next update uses them.  Returns how
- * many cgroups could not be read (they read their own in the update).
- */
-size_t cgt_hotness_harvest(struct cgt_hotness *h);
+size_t cgt_hotness_sample(struct cgt_hotness *h, uint64_t window_usec);
 
 /* ceil(@hot_age_usec / @period_usec), at least 1, at most 255. */
 unsigned cgt_hotness_age_periods(uint64_t hot_age_usec, uint64_t period_usec);

@@ -265,8 +265,13 @@ int cgt_loop_period(struct cgt_loop *l)
 	bool dry;
 	int r;
 
-	/* first of all: the end of the access window, for every cgroup */
-	cgt_hotness_harvest(&l->hot);
+	/* first of all, the sample window, for every cgroup tracked */
+	if (l->cfg->global.sample_usec < l->cfg->global.period_usec) {
+		size_t failed = cgt_hotness_sample(&l->hot, l->cfg->global.sample_usec);
+
+		if (failed)
+			cgt_debug("sample window: %zu cgroups not sampled", failed);
+	}
 	r = load_topology(l);
 	if (r < 0)
 		goto failed;

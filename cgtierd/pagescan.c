@@ -926,7 +926,7 @@ fail:
 	return r;
 }
 
-int cgt_pagescan_harvest(struct cgt_pagescan *ps)
+int cgt_pagescan_sample(struct cgt_pagescan *ps, uint64_t window_usec)
 {
 	int r;
 
@@ -934,18 +934,9 @@ int cgt_pagescan_harvest(struct cgt_pagescan *ps)
 		return -EINVAL;
 	if (!ps->idle_open)
 		return 0;
-	r = cgt_page_idle_read(&ps->idle);
+	r = cgt_page_idle_sample(&ps->idle, window_usec);
 	ps->harvested = r == 0;
 	return r;
-}
-
-int cgt_pagescan_mark(struct cgt_pagescan *ps)
-{
-	if (!ps)
-		return -EINVAL;
-	if (!ps->idle_open)
-		return 0;
-	return cgt_page_idle_mark(&ps->idle);
 }
 
 /* The hot rule of cgt_pagescan_hot_hits(). */

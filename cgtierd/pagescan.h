@@ -128,8 +128,8 @@ struct cgt_pagescan_params {
 	const struct cgt_fs *sys_fs;
 	/*
 	 * Do not mark the PFNs idle at the end of the update: the caller
-	 * calls cgt_pagescan_mark() before the next one (global.sample), so
-	 * this mark would be a wasted pass.
+	 * calls cgt_pagescan_sample() before the next one (global.sample),
+	 * which marks them itself, so this mark would be a wasted pass.
 	 */
 	bool no_mark;
 	/* Node queries; NULL: cgt_move_pages_chunked().  Tests only. */
@@ -192,7 +192,7 @@ struct cgt_pagescan {
 	size_t nr_pages, cap_pages;
 	struct cgt_page_idle idle;    /* last period's PFNs, marked idle */
 	bool idle_open;               /* @idle holds an fd */
-	bool harvested;               /* @idle was read by cgt_pagescan_harvest() */
+	bool harvested;               /* @idle was read by cgt_pagescan_sample() */
 	size_t page_size;
 	uint64_t periods;             /* successful updates */
 	struct cgt_pagescan_stats stats;
@@ -290,19 +290,12 @@ void cgt_pagescan_hot_hits(const struct cgt_pagescan *ps,
 			   uint64_t resident[CGT_SNAP_MAX_TIERS]);
 
 /*
- * Read the idle bits now, for the next update to use instead of reading
- * them itself: the end of the sample window, taken for every cgroup at
- * once at the start of a period, before the walk and the scans that would
- * otherwise stretch it.  0, or the bitmap read's errno.
+ * The sample window (global.sample): mark the tracked PFNs idle and read
+ * them back @window_usec later (cgt_page_idle_sample()), for the next
+ * update to use instead of reading the bits itself.  0 (also before the
+ * first update), -EINVAL, or the bitmap's errno.
  */
-int cgt_pagescan_harvest(struct cgt_pagescan *ps);
-
-/*
- * Mark the tracked PFNs idle again, to start a shorter access window than
- * the period before the next update (global.sample).  0, or the bitmap
- * write's errno; nothing to do before the first update.
- */
-int cgt_pagescan_mark(struct cgt_pagescan *ps);
+int cgt_pagescan_sample(struct cgt_pagescan *ps, uint64_t window_usec);
 
 /* Free everything, close every fd, and make @ps empty; NULL is fine. */
 void cgt_pagescan_clear(struct cgt_pagescan *ps);

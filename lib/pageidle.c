@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cgtier/pageidle.h"
@@ -227,6 +228,75 @@ static int all_runs(struct cgt_page_idle *pi, bool write)
 int cgt_page_idle_mark(struct cgt_page_idle *pi)
 {
 	return all_runs(pi, true);
+}
+
+static uint64_t mono_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void sleep_until(uint64_t usec)
+{
+	uint64_t now = mono_usec();
+	struct timespec ts;
+
+	if (now >= usec)
+		return;
+	ts.tv_sec = (time_t)((usec - now) / 1000000);
+	ts.tv_nsec = (long)((usec - now) % 1000000) * 1000;
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+int cgt_page_idle_sample(struct cgt_page_idle *pi, uint64_t window_usec)
+{
+	struct run {
+		size_t i, j;
+		uint64_t marked;
+	} *runs = NULL;
+	size_t nr = 0, cap = 0, next = 0;
+	int r = 0;
+
+	if (!pi || pi->fd < 0)
+		return -EINVAL;
+	pi->unreadable = 0;
+	for (size_t i = 0, j; i < pi->nr; i = j) {
+		j = run_end(pi, i);
+		if (nr == cap) {
+			struct run *n;
+
+			cap = cap ? 2 * cap : 64;
+			n = realloc(runs, cap * sizeof(*n));
+			if (!n) {
+				r = -ENOMEM;
+				goto out;
+			}
+			runs = n;
+		}
+		r = run_io(pi, i, j, true);
+		if (r < 0)
+			goto out;
+		runs[nr++] = (struct run){ .i = i, .j = j, .marked = mono_usec() };
+		/* read every run whose window has passed, oldest first */
+		while (next < nr && runs[next].marked + window_usec <= mono_usec()) {
+			r = run_io(pi, runs[next].i, runs[next].j, false);
+			if (r < 0)
+				goto out;
+			next++;
+		}
+	}
+	for (; next < nr; next++) {
+		sleep_until(runs[next].marked + window_usec);
+		r = run_io(pi, runs[next].i, runs[next].j, false);
+		if (r < 0)
+			goto out;
+	}
+out:
+	free(runs);
+	return r;
 }
 
 int cgt_page_idle_read(struct cgt_page_idle *pi)

@@ -81,6 +81,17 @@ void cgt_page_idle_close(struct cgt_page_idle *pi);
  */
 int cgt_page_idle_mark(struct cgt_page_idle *pi);
 
+/*
+ * Mark every tracked PFN idle and read the bits back @window_usec later,
+ * run by run: each run of words is read as soon as its own window has
+ * passed, while later runs are still being marked, so every page is
+ * watched for about @window_usec however long a pass over all of them
+ * takes (marking all, then reading all, would watch each page for the
+ * window plus a whole pass).  Blocks for about the window plus the two
+ * passes.  The results are in .idle as after cgt_page_idle_read().
+ */
+int cgt_page_idle_sample(struct cgt_page_idle *pi, uint64_t window_usec);
+
 /* Read the idle bits of every tracked word into its .idle (see above). */
 int cgt_page_idle_read(struct cgt_page_idle *pi);
 

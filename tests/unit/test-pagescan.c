@@ -489,8 +489,9 @@ static void test_ages(void **state)
 }
 
 /*
- * The sample window (global.sample): a page accessed before cgt_pagescan_mark()
- * but not after it is not seen accessed; one accessed after it is.
+ * The sample window (global.sample): an access before it is overwritten by
+ * its marking, one after it is not seen by the update, which uses the
+ * sampled bits; no_mark leaves the marking to the sample.
  */
 static void test_mark(void **state)
 {
@@ -499,29 +500,30 @@ static void test_mark(void **state)
 	pid_t pid = std_proc(e, base);
 	struct cgt_pagescan empty = { 0 };
 
-	assert_int_equal(cgt_pagescan_mark(&empty), 0); /* before any update */
-	assert_int_equal(cgt_pagescan_mark(NULL), -EINVAL);
+	assert_int_equal(cgt_pagescan_sample(&empty, 0), 0); /* before any update */
+	assert_int_equal(cgt_pagescan_sample(NULL, 0), -EINVAL);
 	set_procs_pids(e, &pid, 1);
+	e->p.no_mark = true; /* the sample marks */
 	assert_int_equal(update(e), 0);
-	access_pfn(e, heap_pfn(base, 0)); /* before the window */
-	assert_false(marked(e, heap_pfn(base, 0)));
-	assert_int_equal(cgt_pagescan_mark(&e->ps), 0);
+	assert_false(marked(e, heap_pfn(base, 0))); /* no_mark: not marked */
+	/* an access before the window is overwritten by its marking */
+	put_words(e->dir, BITMAP, heap_pfn(base, 0) / 64, &(uint64_t){ 0 }, 1);
+	assert_int_equal(cgt_pagescan_sample(&e->ps, 1000), 0);
 	assert_true(marked(e, heap_pfn(base, 0)));
-	access_pfn(e, heap_pfn(base, 1)); /* within it */
+	/* an access after the window: the update uses the sampled bits */
+	access_pfn(e, heap_pfn(base, 1));
 	assert_int_equal(update(e), 0);
-	assert_int_equal(e->ps.stats.pages_accessed, 1);
+	assert_int_equal(e->ps.stats.pages_accessed, 0);
 	assert_int_equal(age_at(e, pid, hp(e, 0)), 1);
-	assert_true(page_at(&e->ps, pid, hp(e, 0))->flags & CGT_PAGESCAN_NEW);
-	assert_int_equal(age_at(e, pid, hp(e, 1)), 0);
-	assert_false(page_at(&e->ps, pid, hp(e, 1))->flags & CGT_PAGESCAN_NEW);
-	/* no_mark: the update leaves the marking to the caller */
-	e->p.no_mark = true;
+	assert_int_equal(age_at(e, pid, hp(e, 1)), 1);
+	assert_true(page_at(&e->ps, pid, hp(e, 1))->flags & CGT_PAGESCAN_NEW);
+	/* without a sample, the update reads the bitmap itself, as before */
+	e->p.no_mark = false;
+	assert_int_equal(update(e), 0); /* marks at its end */
 	access_pfn(e, heap_pfn(base, 2));
 	assert_int_equal(update(e), 0);
+	assert_int_equal(e->ps.stats.pages_accessed, 1);
 	assert_int_equal(age_at(e, pid, hp(e, 2)), 0);
-	assert_false(marked(e, heap_pfn(base, 2)));
-	assert_int_equal(cgt_pagescan_mark(&e->ps), 0);
-	assert_true(marked(e, heap_pfn(base, 2)));
 }
 
 /* The frequency rule: seen accessed in at least hot_hits of hot_age periods. */
