@@ -158,7 +158,7 @@ void cgt_page_idle_close(struct cgt_page_idle *pi)
  * blur of a short sample window -- and the daemon's cost small.
  */
 #define RUN_GAP 4
-#define RUN_WORDS 512
+#define RUN_WORDS 64
 
 /* The end (exclusive) of the run of pi->words starting at @i. */
 static size_t run_end(const struct cgt_page_idle *pi, size_t i)

@@ -105,7 +105,7 @@ run() {
 	bpid=$!
 	sleep 10
 	(echo 0 >"$cg/$a/cgroup.procs" &&
-		exec cgtier-workload -s 400 --place 1 -p moving -H $hot_mib -m 30 -w 2 -n 45 \
+		exec cgtier-workload -s 400 --place 1 -p moving -H $hot_mib -m 30 -w 2 -n 40 \
 			>/tmp/a.out 2>&1) &
 	apid=$!
 	# t=0 of the sampler: A's windows start (its pages are placed)
