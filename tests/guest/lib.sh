@@ -44,3 +44,14 @@ ksft() {
 			else if (n == 0) print "not ok - " name " ran no test case"
 		}' "$_out"
 }
+
+# mkcg PATH: create cgroup PATH below /sys/fs/cgroup and its parents, with
+# the memory controller enabled down to it (as kubelet and systemd do)
+mkcg() {
+	_p=
+	for _c in $(echo "$1" | tr / ' '); do
+		[ -z "$_p" ] || echo +memory >"/sys/fs/cgroup/$_p/cgroup.subtree_control"
+		_p=${_p:+$_p/}$_c
+		mkdir -p "/sys/fs/cgroup/$_p"
+	done
+}

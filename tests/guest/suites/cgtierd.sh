@@ -19,15 +19,6 @@ tenant=$tenant_pod/cri-containerd-9d8c7b6a5f4e3d2c1b0a9d8c7b6a5f4e3d2c1b0a9d8c7b
 conf=/tmp/cgtierd.yaml
 log=/tmp/cgtierd.log
 
-# mkcg PATH: create PATH and its parents, memory enabled down to it
-mkcg() {
-	_p=
-	for _c in $(echo "$1" | tr / ' '); do
-		[ -z "$_p" ] || echo +memory >"$cg/$_p/cgroup.subtree_control"
-		_p=${_p:+$_p/}$_c
-		mkdir -p "$cg/$_p"
-	done
-}
 
 write_config() {
 	cat >"$conf" <<EOF

@@ -50,14 +50,6 @@ policies:
     promote_rate: max
 EOF
 
-mkcg() {
-	_p=
-	for _c in $(echo "$1" | tr / ' '); do
-		[ -z "$_p" ] || echo +memory >"$cg/$_p/cgroup.subtree_control"
-		_p=${_p:+$_p/}$_c
-		mkdir -p "$cg/$_p"
-	done
-}
 
 # fast_bytes CGROUP: its bytes on node 0 (memory.numa_stat anon + file)
 fast_bytes() {
