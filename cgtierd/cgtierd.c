@@ -457,6 +457,16 @@ static int setup_events(struct daemon *d)
 	return sd_event_set_watchdog(d->event, true);
 }
 
+/* NUMA balancing moves pages too: say so once, at start. */
+static void warn_numa_balancing(const struct cgt_fs *fs)
+{
+	uint64_t mode;
+
+	if (cgt_fs_read_u64(fs, "/proc/sys/kernel/numa_balancing", &mode) == 0 && mode)
+		cgt_warn("kernel.numa_balancing is %llu: the kernel migrates pages too, against cgtierd's placement; set it to 0 where cgtierd runs",
+			 (unsigned long long)mode);
+}
+
 static int run_daemon(const struct cgt_options *o)
 {
 	struct daemon d;
@@ -491,6 +501,7 @@ static int run_daemon(const struct cgt_options *o)
 		r = -EMEDIUMTYPE;
 		goto out;
 	}
+	warn_numa_balancing(&d.loop.fs);
 	r = setup_events(&d);
 	if (r < 0) {
 		cgt_err("event loop: %s", strerror(-r));
