@@ -27,44 +27,23 @@ static void note_err(struct cgt_act_outcome *o, int err)
 		o->err = err;
 }
 
-static int write_limit(const struct cgt_fs *fs, int tier_id,
-		       const struct cgt_action *a)
+/* Write "tierN BYTES" to @file of cgroup @path: 0 or a negative errno. */
+static int write_tier(const struct cgt_fs *fs, const char *path, const char *file,
+		      int tier_id, uint64_t bytes)
 {
 	struct cgt_cgroup cg;
 	char val[64];
 	int r;
 
-	r = cgt_tiermax_format(tier_id, a->limit, val, sizeof(val));
+	r = cgt_tiermax_format(tier_id, bytes, val, sizeof(val));
 	if (r < 0)
 		return r;
-	r = cgt_cgroup_open(fs, a->path, &cg);
+	r = cgt_cgroup_open(fs, path, &cg);
 	if (r < 0)
 		return r;
-	r = cgt_cgroup_write(&cg, "memory.tier.max", val);
+	r = cgt_cgroup_write(&cg, file, val);
 	cgt_cgroup_close(&cg);
 	return r < 0 ? r : 0;
-}
-
-/* The swap's demotion on our kernel: memory.tier.demote, coldest first. */
-static int write_demote(const struct cgt_fs *fs, int tier_id,
-			const struct cgt_action *a, uint64_t *done)
-{
-	struct cgt_cgroup cg;
-	char val[64];
-	int r;
-
-	r = cgt_tiermax_format(tier_id, a->swap, val, sizeof(val));
-	if (r < 0)
-		return r;
-	r = cgt_cgroup_open(fs, a->path, &cg);
-	if (r < 0)
-		return r;
-	r = cgt_cgroup_write(&cg, "memory.tier.demote", val);
-	cgt_cgroup_close(&cg);
-	/* -EAGAIN: some of it moved (the kernel demotes what it can) */
-	if (r >= 0)
-		*done = a->swap;
-	return r < 0 && r != -EAGAIN ? r : 0;
 }
 
 static void move(const struct cgt_act_mover *m, const struct cgt_action *a,
@@ -97,7 +76,7 @@ static void act_one(const struct cgt_fs *fs, int tier_id,
 		return;
 	}
 	if (a->flags & CGT_ACT_SET_LIMIT) {
-		r = write_limit(fs, tier_id, a);
+		r = write_tier(fs, a->path, "memory.tier.max", tier_id, a->limit);
 		if (r < 0)
 			note_err(o, r);
 		else
@@ -106,12 +85,12 @@ static void act_one(const struct cgt_fs *fs, int tier_id,
 	if (a->flags & CGT_ACT_MOVE) {
 		move(m, a, false, a->demote, o);
 	} else if (a->swap) {
-		uint64_t done = 0;
-
-		r = write_demote(fs, tier_id, a, &done);
-		if (r < 0)
+		/* coldest first; -EAGAIN: some of it moved, how much is unknown */
+		r = write_tier(fs, a->path, "memory.tier.demote", tier_id, a->swap);
+		if (r == 0)
+			o->demoted += a->swap;
+		else if (r != -EAGAIN)
 			note_err(o, r);
-		o->demoted += done;
 	}
 	move(m, a, true, a->promote, o);
 }

@@ -277,19 +277,13 @@ int cgt_damon_ram_range(const struct cgt_fs *fs, uint64_t *start,
 	char *line = NULL;
 	size_t cap = 0;
 	FILE *f;
-	int fd, r = 0;
+	int r = 0;
 
 	if (!start || !end)
 		return -EINVAL;
-	fd = cgt_fs_openat(fs, "/proc/iomem", O_RDONLY);
-	if (fd < 0)
-		return fd;
-	f = fdopen(fd, "r");
-	if (!f) {
-		r = -errno;
-		close(fd);
+	r = cgt_fs_fopen(fs, "/proc/iomem", &f);
+	if (r < 0)
 		return r;
-	}
 	while (r >= 0 && getline(&line, &cap, f) > 0) {
 		r = parse_ram_line(line, &s, &e);
 		if (r > 0) {

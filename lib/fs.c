@@ -185,6 +185,26 @@ int cgt_fs_openat(const struct cgt_fs *fs, const char *rel, int flags)
 	return cgt__openat(fs->dirfd, p, flags, FS_RESOLVE);
 }
 
+int cgt_fs_fopen(const struct cgt_fs *fs, const char *rel, FILE **ret)
+{
+	FILE *f;
+	int fd, r;
+
+	if (!ret)
+		return -EINVAL;
+	fd = cgt_fs_openat(fs, rel, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	f = fdopen(fd, "r");
+	if (!f) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	*ret = f;
+	return 0;
+}
+
 int cgt_fs_read(const struct cgt_fs *fs, const char *rel, char *buf, size_t len)
 {
 	const char *p = below_root(fs, rel);

@@ -192,20 +192,14 @@ int cgt_node_high_wmark(const struct cgt_fs *fs, int node, uint64_t *ret)
 	uint64_t pages = 0, v;
 	bool in = false, found = false;
 	long pg = sysconf(_SC_PAGESIZE);
-	int fd, r = 0;
+	int r = 0;
 	FILE *f;
 
 	if (!fs || !ret || node < 0 || node >= CGT_MAX_NODES || pg <= 0)
 		return -EINVAL;
-	fd = cgt_fs_openat(fs, "/proc/zoneinfo", O_RDONLY);
-	if (fd < 0)
-		return fd;
-	f = fdopen(fd, "r");
-	if (!f) {
-		r = -errno;
-		close(fd);
+	r = cgt_fs_fopen(fs, "/proc/zoneinfo", &f);
+	if (r < 0)
 		return r;
-	}
 	n = (size_t)snprintf(want, sizeof(want), "Node %d, zone", node);
 	while (getline(&line, &cap, f) > 0) {
 		const char *p = line;

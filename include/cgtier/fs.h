@@ -20,6 +20,7 @@
 #include <dirent.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Largest attribute file we read (memory.stat, numa_stat, vmstat fit). */
 #define CGT_FS_MAX_FILE (64 * 1024)
@@ -67,6 +68,13 @@ int cgt_fs_write(const struct cgt_fs *fs, const char *rel, const char *val);
 
 /* cgt_fs_write() of @val in decimal. */
 int cgt_fs_write_u64(const struct cgt_fs *fs, const char *rel, uint64_t val);
+
+/*
+ * Open @rel for reading line by line (files too large for cgt_fs_read(),
+ * such as /proc/zoneinfo or /proc/iomem); *@ret (fclose() it) is set only
+ * on success.
+ */
+int cgt_fs_fopen(const struct cgt_fs *fs, const char *rel, FILE **ret);
 
 /* Open directory @rel; *@ret (closedir() it) is set only on success. */
 int cgt_fs_opendir(const struct cgt_fs *fs, const char *rel, DIR **ret);

@@ -201,6 +201,25 @@ static void test_opendir(void **state)
 	cgt_fs_close(&fs);
 }
 
+static void test_fopen(void **state)
+{
+	char line[64];
+	struct cgt_fs fs;
+	FILE *f = NULL;
+
+	assert_int_equal(cgt_fs_open(&fs, fixture("hmat")), 0);
+	assert_int_equal(cgt_fs_fopen(&fs, "/sys/devices/system/node/has_cpu", &f), 0);
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_string_equal(line, "0\n");
+	fclose(f);
+	f = NULL;
+	assert_int_equal(cgt_fs_fopen(&fs, "/nope", &f), -ENOENT);
+	assert_int_equal(cgt_fs_fopen(&fs, "/../etc/passwd", &f), -EXDEV);
+	assert_int_equal(cgt_fs_fopen(&fs, "/sys", NULL), -EINVAL);
+	assert_null(f);
+	cgt_fs_close(&fs);
+}
+
 /* Regression: a 1-byte buffer (room for the NUL only) read every file as "". */
 static void test_read_one_byte_buffer(void **state)
 {
@@ -262,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_read_u64_strict),
 		cmocka_unit_test(test_write_roundtrip),
 		cmocka_unit_test(test_opendir),
+		cmocka_unit_test(test_fopen),
 		cmocka_unit_test(test_read_one_byte_buffer),
 		cmocka_unit_test(test_write_truncates),
 		cmocka_unit_test(test_relative_root_refused),

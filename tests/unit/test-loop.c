@@ -16,6 +16,7 @@
 
 #include "cgtierd/loop.h"
 #include "unit.h"
+#include "unit-plan.h"
 
 #define MiB (1024ULL * 1024)
 
@@ -44,19 +45,6 @@ static void make_tree(char *dir, bool two_tiers)
 			"tier67 charged=20971520 anon=20971520 file=0 promoted=0 demoted=0\n");
 		tmp_put(dir, "sys/fs/cgroup/web/memory.tier.max", "tier4 max\ntier67 max\n");
 	}
-}
-
-static struct cgt_config *config(const char *yaml)
-{
-	struct cgt_config *c = cgt_config_new();
-	struct cgt_diag d;
-
-	assert_non_null(c);
-	cgt_diag_init(&d);
-	assert_int_equal(cgt_config_parse(c, "t.yaml", yaml, strlen(yaml), true, &d), 0);
-	assert_int_equal(cgt_config_finish(c, &d), 0);
-	cgt_diag_clear(&d);
-	return c;
 }
 
 static const char quota64[] =

@@ -14,33 +14,6 @@
 #include "cgtier/pageidle.h"
 #include "unit.h"
 
-/* Write @n 64-bit words at word @index of @root's @rel (created if needed). */
-static void put_words(const char *root, const char *rel, uint64_t index,
-		      const uint64_t *w, size_t n)
-{
-	char path[8192];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	fd = open(path, O_WRONLY | O_CREAT, 0644);
-	assert_true(fd >= 0);
-	assert_int_equal(pwrite(fd, w, n * sizeof(*w), (off_t)(index * 8)),
-			 (ssize_t)(n * sizeof(*w)));
-	close(fd);
-}
-
-static void get_word(const char *root, const char *rel, uint64_t index,
-		     uint64_t *w)
-{
-	char path[8192];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	fd = open(path, O_RDONLY);
-	assert_true(fd >= 0);
-	assert_int_equal(pread(fd, w, sizeof(*w), (off_t)(index * 8)), 8);
-	close(fd);
-}
 
 static void test_pagemap(void **state)
 {
@@ -99,9 +72,9 @@ static void test_idle_bitmap(void **state)
 	assert_int_equal(cgt_page_idle_open(&fs, pfns, 3, &pi), 0);
 	assert_int_equal(pi.nr, 2);
 	assert_int_equal(cgt_page_idle_mark(&pi), 0);
-	get_word(dir, "sys/kernel/mm/page_idle/bitmap", 0, &w);
+	w = get_word(dir, "sys/kernel/mm/page_idle/bitmap", 0);
 	assert_true(w == ((UINT64_C(1) << 3) | (UINT64_C(1) << 63)));
-	get_word(dir, "sys/kernel/mm/page_idle/bitmap", 2, &w);
+	w = get_word(dir, "sys/kernel/mm/page_idle/bitmap", 2);
 	assert_true(w == UINT64_C(1) << 2);
 	assert_int_equal(cgt_page_idle_read(&pi), 0);
 	assert_true(cgt_page_idle_test(&pi, 3));

@@ -142,33 +142,6 @@ static long fake_move(void *arg, int pid, size_t count, void **pages,
 	return f->move_ret > 0 ? f->move_ret : ret;
 }
 
-static void put_words(const char *root, const char *rel, uint64_t index,
-		      const uint64_t *w, size_t n)
-{
-	char path[8192];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	fd = open(path, O_RDWR | O_CREAT, 0644);
-	assert_true(fd >= 0);
-	assert_int_equal(pwrite(fd, w, n * sizeof(*w), (off_t)(index * 8)),
-			 (ssize_t)(n * sizeof(*w)));
-	close(fd);
-}
-
-static uint64_t get_word(const char *root, const char *rel, uint64_t index)
-{
-	char path[8192];
-	uint64_t w = 0;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	fd = open(path, O_RDONLY);
-	assert_true(fd >= 0);
-	assert_true(pread(fd, &w, sizeof(w), (off_t)(index * 8)) >= 0);
-	close(fd);
-	return w;
-}
 
 /* The "kernel" saw @pfn accessed: its idle bit is cleared. */
 static void access_pfn(struct env *e, uint64_t pfn)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <cmocka.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -70,6 +71,36 @@ static inline void tmp_put(const char *root, const char *rel, const char *text)
 	assert_non_null(f);
 	assert_int_equal(fputs(text, f) >= 0, 1);
 	assert_int_equal(fclose(f), 0);
+}
+
+/* Write @n 64-bit words at word @index of @root's @rel (created if needed). */
+static inline void put_words(const char *root, const char *rel, uint64_t index,
+			     const uint64_t *w, size_t n)
+{
+	char path[8192];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	fd = open(path, O_WRONLY | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, w, n * sizeof(*w), (off_t)(index * 8)),
+			 (ssize_t)(n * sizeof(*w)));
+	close(fd);
+}
+
+/* The 64-bit word at word @index of @root's @rel (0 past its end). */
+static inline uint64_t get_word(const char *root, const char *rel, uint64_t index)
+{
+	char path[8192];
+	uint64_t w = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_true(pread(fd, &w, sizeof(w), (off_t)(index * 8)) >= 0);
+	close(fd);
+	return w;
 }
 
 static inline int tmp_rm_one(const char *path, const struct stat *st,
