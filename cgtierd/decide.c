@@ -379,6 +379,8 @@ static void hot_moves(const struct unit *u, struct cgt_action *a, uint64_t dmax,
 	if (deficit < CGT_DECIDE_SWAP_MIN || want <= a->promote)
 		return;
 	a->swap = min64(min64(min64(deficit, want - a->promote), cold_fast), dleft);
+	if (a->swap < CGT_DECIDE_SWAP_MIN) /* not worth two migrations */
+		a->swap = 0;
 	a->promote += a->swap;
 	a->demote += a->swap;
 	if (a->swap)

@@ -63,7 +63,9 @@
  * promotes exchanges: swap = min(the shortfall, hot bytes still on the
  * slower tiers, its cold bytes in tier 0, P left, D left) cold bytes leave
  * tier 0 (coldest first: memory.tier.demote on our kernel, the page mover
- * on stock) and as many hot bytes come in, so a hot set that moves gets
+ * on stock) and as many hot bytes come in -- if that is at least
+ * CGT_DECIDE_SWAP_MIN too, not worth two migrations otherwise -- so a hot
+ * set that moves gets
  * the unit's own fast-tier share without the unit growing.  The swap is
  * counted in both demote and promote; the limit does not change for it.
  *

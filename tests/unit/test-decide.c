@@ -469,6 +469,7 @@ static void test_swap(void **state)
 	hot(cg(&s, "b", 100, 100), 99, 1);    /* 1 short: below the minimum */
 	hot(cg(&s, "c", 100, 100), 95, 50);   /* only 5 cold on fast */
 	hot(cg(&s, "d", 60, 100), 10, 50);    /* room for 40, then a swap */
+	hot(cg(&s, "e", 100, 100), 99, 10);   /* 9 short, only 1 cold on fast */
 	decide(&s, cfg, NULL, &p);
 	a = action(&p, "a");
 	assert_true(a->target == 100 * MiB && a->limit == 100 * MiB);
@@ -480,6 +481,8 @@ static void test_swap(void **state)
 	assert_false(a->flags & CGT_ACT_SWAP);
 	a = action(&p, "c");
 	assert_true(a->swap == 5 * MiB && a->promote == 5 * MiB);
+	a = action(&p, "e");
+	assert_true(a->swap == 0 && a->promote == 0); /* 1 MiB: not worth it */
 	a = action(&p, "d");
 	assert_true(a->target == 100 * MiB);
 	assert_true(a->promote == 50 * MiB); /* 40 into room, 10 swapped */
