@@ -1,0 +1,181 @@
+# faults - cgtierd under the daemon issue's D and M fault rows, in the
+# guest: 500 cgroups appearing and vanishing while it runs (fds and memory
+# bounded, no error), a canary process outside every policy whose pages
+# are never moved, kill -9 mid-run and a restart (the limits are what the
+# configuration says, nothing half-applied), and, on a machine with one
+# memory tier (the flat topology), a clean degraded mode: it runs, says
+# so, writes nothing, and stops cleanly.
+# Run by `cgtier-testbed run faults` (hmat) and `--topology flat faults`.
+
+cg=/sys/fs/cgroup
+sock=/tmp/cgtierd/cgtierd.sock
+conf=/tmp/faults.yaml
+log=/tmp/cgtierd.log
+tiers=$(ls -d /sys/devices/virtual/memory_tiering/memory_tier* 2>/dev/null | wc -l)
+echo 0 >/proc/sys/kernel/numa_balancing
+
+cat >"$conf" <<CONF
+global: {period: 1s, socket: $sock}
+policies:
+  - name: churn
+    match: {cgroups: ["churn.slice/*"]}
+    fast_quota: 16Mi
+    demote_rate: max
+  - name: pods
+    match: {cgroups: ["pods.slice/*"]}
+    fast_quota: 32Mi
+    demote_rate: max
+CONF
+
+# wait_for N COMMAND...: up to N seconds for COMMAND
+wait_for() {
+	_n=$1
+	shift
+	while [ "$_n" -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 1
+		_n=$((_n - 1))
+	done
+	"$@"
+}
+
+fds() {
+	ls "/proc/$daemon/fd" | wc -l
+}
+
+rss_kib() {
+	awk '$1 == "VmRSS:" { print $2 }' "/proc/$daemon/status"
+}
+
+start() {
+	cgtierd --config "$conf" --policies /tmp/no-dropins >>"$log" 2>&1 &
+	daemon=$!
+	wait_for 20 cgtierctl --socket "$sock" status
+}
+
+# D: one memory tier -- nothing to divide, never a crash loop
+one_tier() {
+	mkcg pods.slice/a
+	sleep 3
+	t "one tier: cgtierd says so" grep -q "one memory tier: nothing to divide" "$log"
+	t "one tier: still running" kill -0 "$daemon"
+	t "one tier: the status says so" sh -c "cgtierctl --socket $sock status | grep -q 'one memory tier\|fast tier'"
+	t "one tier: nothing written" test ! -e "$cg/pods.slice/a/memory.tier.max" -o \
+		"$(head -n 1 "$cg/pods.slice/a/memory.tier.max" 2>/dev/null | awk '{ print $2 }')" = max
+	kill -TERM "$daemon"
+	wait "$daemon"
+	t "one tier: SIGTERM exit 0" test $? -eq 0
+	rmdir "$cg/pods.slice/a" "$cg/pods.slice"
+	sed 's/^/# cgtierd: /' "$log"
+}
+
+tiered() {
+# M: a canary outside every policy; its pages must stay where it put them.
+mkcg canary.slice/canary
+(echo 0 >"$cg/canary.slice/canary/cgroup.procs" &&
+	exec cgtier-workload -s 32 --place 1 -p hotset -H 8 -f 100 -w 2 -n 20 >/tmp/canary.out 2>&1) &
+canary=$!
+
+# D1/D2, bounded resources: 500 cgroups appear, some with a process, and
+# vanish again, five rounds of 100, a period or two apart.
+fd0=$(fds)
+rss0=$(rss_kib)
+mkcg churn.slice
+round=0
+while [ $round -lt 5 ]; do
+	i=0
+	while [ $i -lt 100 ]; do
+		mkdir "$cg/churn.slice/c$round-$i"
+		i=$((i + 1))
+	done
+	(echo 0 >"$cg/churn.slice/c$round-0/cgroup.procs" && exec sleep 3) &
+	sleeper=$!
+	sleep 2
+	wait $sleeper
+	i=0
+	while [ $i -lt 100 ]; do
+		rmdir "$cg/churn.slice/c$round-$i"
+		i=$((i + 1))
+	done
+	round=$((round + 1))
+done
+sleep 2
+fd1=$(fds)
+rss1=$(rss_kib)
+note "fds $fd0 -> $fd1, VmRSS $rss0 -> $rss1 KiB after 500 cgroups came and went"
+t "churn: still running" kill -0 "$daemon"
+t "churn: fds back where they were (+2)" test "$fd1" -le $((fd0 + 2))
+t "churn: memory bounded (VmRSS grew < 4 MiB)" test "$rss1" -le $((rss0 + 4096))
+t "churn: no error or warning logged" sh -c "! grep -q ': err:\|: warning:' '$log'"
+
+# Cost (item 4): the daemon's CPU time per period with 200 covered
+# cgroups, each with a process (a measurement, not a test).
+i=0
+while [ $i -lt 200 ]; do
+	mkdir "$cg/churn.slice/w$i"
+	(echo 0 >"$cg/churn.slice/w$i/cgroup.procs" && exec sleep 40) &
+	i=$((i + 1))
+done
+sleep 3
+ticks() {
+	awk '{ print $14 + $15 }' "/proc/$daemon/stat"
+}
+t0=$(ticks)
+sleep 20
+t1=$(ticks)
+hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
+note "cost: cgtierd used $(( (t1 - t0) * 1000 / hz )) ms of CPU in 20 periods of 1 s with 200 covered cgroups: $(( (t1 - t0) * 1000 / hz / 20 )) ms per period (TCG)"
+i=0
+while [ $i -lt 200 ]; do
+	for p in $(cat "$cg/churn.slice/w$i/cgroup.procs"); do kill "$p"; done
+	i=$((i + 1))
+done
+sleep 1
+i=0
+while [ $i -lt 200 ]; do
+	rmdir "$cg/churn.slice/w$i" 2>/dev/null || { sleep 1; rmdir "$cg/churn.slice/w$i"; }
+	i=$((i + 1))
+done
+t "200 cgroups: still running" kill -0 "$daemon"
+
+# kill -9 in the middle of the run, then a restart: the limits are the
+# configuration's, whatever the killed one was doing.
+mkcg pods.slice/p1
+(echo 0 >"$cg/pods.slice/p1/cgroup.procs" &&
+	exec cgtier-workload -s 96 -p stream -w 1 -n 100000 -q >/dev/null 2>&1) &
+pod=$!
+fast=$(basename "$(grep -l '^0$' /sys/devices/virtual/memory_tiering/memory_tier*/nodelist | head -n 1 | xargs dirname)")
+fast=${fast#memory_}
+wait_for 20 grep -qx "$fast 33554432" "$cg/pods.slice/p1/memory.tier.max"
+kill -9 "$daemon"
+wait "$daemon" 2>/dev/null
+echo "$fast max" >"$cg/pods.slice/p1/memory.tier.max" # as if it died mid-change
+start
+t "kill -9 and restart: the limit is the configuration's again" \
+	wait_for 20 grep -qx "$fast 33554432" "$cg/pods.slice/p1/memory.tier.max"
+t "kill -9 and restart: a stale socket did not stop it" cgtierctl --socket "$sock" status
+kill "$pod"
+wait "$pod" 2>/dev/null
+rmdir "$cg/pods.slice/p1" "$cg/pods.slice"
+
+wait "$canary"
+crc=$?
+grep '^window=' /tmp/canary.out | sed 's/^/# canary: /'
+t "canary: ran, contents verified" sh -c "test $crc -eq 0 && grep -q '^verify=ok' /tmp/canary.out"
+t "canary: not one of its pages was moved to the fast tier" \
+	awk '/^window=/ { for (i = 1; i <= NF; i++) if ($i ~ /^node0_bytes=/) { sub(/^node0_bytes=/, "", $i); if ($i != 0) bad++ } }
+	     END { exit bad != 0 }' /tmp/canary.out
+rmdir "$cg/canary.slice/canary" "$cg/canary.slice" "$cg/churn.slice"
+kill -TERM "$daemon"
+wait "$daemon"
+t "faults: SIGTERM exit 0" test $? -eq 0
+sed 's/^/# cgtierd: /' "$log" | grep -v 'fast-tier limit' | head -n 40
+}
+
+start
+t "faults: cgtierd answers" cgtierctl --socket "$sock" status
+if [ "$tiers" -lt 2 ]; then
+	one_tier
+else
+	tiered
+fi
