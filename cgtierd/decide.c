@@ -422,9 +422,38 @@ static void act(struct ctx *x, const struct unit *u, struct cgt_action *a)
 		a->flags |= CGT_ACT_DRY;
 }
 
+/*
+ * The stock backend moves pages itself: never more down than the slower
+ * tiers have free (above their watermarks), in plan order, so a full
+ * slow node gets no migrations that can only fail.  The swap is cut
+ * first, with its promotion.
+ */
+static void cap_demotion(struct cgt_action *a, uint64_t *room)
+{
+	uint64_t cut, swap_cut;
+
+	if (!(a->flags & CGT_ACT_MOVE) || a->demote <= *room) {
+		if (a->flags & CGT_ACT_MOVE)
+			*room -= a->demote;
+		return;
+	}
+	cut = a->demote - *room;
+	swap_cut = min64(cut, a->swap);
+	a->swap -= swap_cut;
+	a->promote -= swap_cut;
+	if (!a->swap)
+		a->flags &= ~CGT_ACT_SWAP;
+	a->demote = *room;
+	*room = 0;
+}
+
 static int emit(struct ctx *x)
 {
 	struct cgt_plan *p = &x->plan;
+	uint64_t room = 0;
+
+	for (int t = 1; t < x->snap->nr_tiers; t++)
+		room = sat_add(room, x->snap->tiers[t].free);
 
 	p->actions = calloc(x->n ? x->n : 1, sizeof(*p->actions));
 	p->state.entries = calloc(x->n ? x->n : 1, sizeof(*p->state.entries));
@@ -435,6 +464,7 @@ static int emit(struct ctx *x)
 		struct cgt_decide_entry *e = &p->state.entries[i];
 
 		act(x, u, &p->actions[i]);
+		cap_demotion(&p->actions[i], &room);
 		p->n++;
 		e->path = strdup(u->c->path);
 		if (!e->path)

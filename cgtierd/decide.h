@@ -73,7 +73,9 @@
  * in the snapshot (CGT_SNAP_TIERMAX) the act stage writes the limit when it
  * differs from the current one (CGT_ACT_SET_LIMIT) and the kernel does the
  * demotion; without it (stock kernel, CGT_ACT_MOVE) the act stage moves
- * the demote and promote bytes itself.  Units of observe-mode policies
+ * the demote and promote bytes itself, never more down in all than the
+ * slower tiers have free (tiers[1..].free, in plan order; the swap is cut
+ * first).  Units of observe-mode policies
  * get the same action marked CGT_ACT_DRY: to be reported, not done (D13).
  */
 #ifndef CGTIERD_DECIDE_H

@@ -446,6 +446,11 @@ static void test_stock_moves(void **state)
 	assert_int_equal(a->flags, CGT_ACT_MOVE | CGT_ACT_NEW);
 	assert_true(a->promote == 10 * MiB);
 	cgt_plan_clear(&p);
+	/* the slow tier has 8 MiB free: no more goes down */
+	s.tiers[1].free = 8 * MiB;
+	decide(&s, cfg, NULL, &p);
+	assert_true(action(&p, "a")->demote == 8 * MiB);
+	cgt_plan_clear(&p);
 	cgt_snapshot_clear(&s);
 	cgt_config_free(cfg);
 }
