@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "cgtier/parse.h"
 #include "cgtierd/k8s.h"
 
 /* Longer paths and deeper trees are not parsed (kind NONE). */
@@ -62,17 +63,6 @@ int cgt_k8s_qos_from_name(const char *s)
 	return -EINVAL;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int cgt_k8s_normalize_uid(const char *s, size_t len, char *buf)
 {
 	size_t i;
@@ -81,13 +71,13 @@ int cgt_k8s_normalize_uid(const char *s, size_t len, char *buf)
 		return -EINVAL;
 	if (len == 32) {
 		for (i = 0; i < len; i++)
-			if (hexval(s[i]) < 0)
+			if (cgt_hex_digit(s[i]) < 0)
 				return -EINVAL;
 	} else if (len == 36) {
 		for (i = 0; i < len; i++) {
 			bool sep = i == 8 || i == 13 || i == 18 || i == 23;
 
-			if (sep ? (s[i] != '-' && s[i] != '_') : hexval(s[i]) < 0)
+			if (sep ? (s[i] != '-' && s[i] != '_') : cgt_hex_digit(s[i]) < 0)
 				return -EINVAL;
 		}
 	} else {

@@ -8,18 +8,23 @@
 
 #include "cgtier/parse.h"
 
-/* Value of digit @c in @base, or -1. */
+int cgt_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Value of digit @c in @base (10 or 16), or -1. */
 static int digit(char c, unsigned int base)
 {
-	int d = -1;
+	int d = cgt_hex_digit(c);
 
-	if (c >= '0' && c <= '9')
-		d = c - '0';
-	else if (base == 16 && c >= 'a' && c <= 'f')
-		d = c - 'a' + 10;
-	else if (base == 16 && c >= 'A' && c <= 'F')
-		d = c - 'A' + 10;
-	return d;
+	return base == 16 || d < 10 ? d : -1;
 }
 
 static int parse_prefix(const char **s, unsigned int base, uint64_t *ret)

@@ -22,6 +22,9 @@
 
 #include <stdint.h>
 
+/* The value of hexadecimal digit @c (0-9a-fA-F), or -1. */
+int cgt_hex_digit(char c);
+
 /* Parse all of @s as an unsigned decimal. */
 int cgt_parse_u64(const char *s, uint64_t *ret);
 

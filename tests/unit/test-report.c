@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "cgtier/parse.h"
 #include "cgtierd/decide.h"
 #include "cgtierd/report.h"
 #include "unit.h"
@@ -67,17 +68,6 @@ static const char *j_ws(const char *p)
 	return p;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* One UTF-8 sequence at @p (strict); NULL if invalid. */
 static const char *j_utf8(const char *p)
 {
@@ -116,7 +106,7 @@ static const char *j_string(const char *p)
 			p++;
 			if (*p == 'u') {
 				for (int i = 1; i <= 4; i++)
-					if (hexval(p[i]) < 0)
+					if (cgt_hex_digit(p[i]) < 0)
 						return NULL;
 				p += 5;
 			} else if (*p && strchr("\"\\/bfnrt", *p)) {
