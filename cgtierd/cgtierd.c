@@ -233,8 +233,7 @@ struct daemon {
 	sd_event *event;
 	sd_event_source *timer;
 	bool ready;
-	struct cgt_report report;  /* the last period's, for the socket */
-	bool have_report;
+	uint64_t last_usec;        /* CLOCK_MONOTONIC at the last period's end */
 	int ctl_fd;                /* the control socket, -1 if off */
 	char ctl_path[CGT_CONF_SOCKET_MAX + 1];
 	sd_event_source *ctl;
@@ -275,8 +274,7 @@ static void run_period(struct daemon *d)
 			  cgt_loop_summary(&d->loop, s, sizeof(s)),
 			  (unsigned long long)(now_usec() - t0) / 1000,
 			  (unsigned long long)d->loop.hot.stats.pages);
-		cgt_report_clear(&d->report);
-		d->have_report = cgt_loop_report(&d->loop, now_usec(), &d->report) == 0;
+		d->last_usec = now_usec();
 	}
 	notify_status(d);
 	if (d->opt.periods &&
@@ -334,16 +332,31 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si,
 
 /* --- the control socket (ctl.h): status, topology, metrics, reload --- */
 
-static int ctl_status(void *arg, bool json, FILE *out, char *err, size_t errlen)
+/*
+ * The last period as a report, written by @fmt into @out.  Built when asked
+ * for, from what the loop keeps anyway, not after every period.
+ */
+static int ctl_report(struct daemon *d, int (*fmt)(const struct cgt_report *, FILE *),
+		      FILE *out, char *err, size_t errlen)
 {
-	struct daemon *d = arg;
+	struct cgt_report r;
+	int ret;
 
-	if (!d->have_report) {
+	cgt_report_init(&r);
+	ret = cgt_loop_report(&d->loop, d->last_usec, &r);
+	if (ret == -ENODATA) {
 		snprintf(err, errlen, "no control period has completed yet");
 		return -EAGAIN;
 	}
-	return json ? cgt_report_json(&d->report, out) :
-		      cgt_report_table(&d->report, out);
+	if (ret == 0)
+		ret = fmt(&r, out);
+	cgt_report_clear(&r);
+	return ret;
+}
+
+static int ctl_status(void *arg, bool json, FILE *out, char *err, size_t errlen)
+{
+	return ctl_report(arg, json ? cgt_report_json : cgt_report_table, out, err, errlen);
 }
 
 static int ctl_topology(void *arg, bool json, FILE *out, char *err, size_t errlen)
@@ -359,13 +372,7 @@ static int ctl_topology(void *arg, bool json, FILE *out, char *err, size_t errle
 
 static int ctl_metrics(void *arg, FILE *out, char *err, size_t errlen)
 {
-	struct daemon *d = arg;
-
-	if (!d->have_report) {
-		snprintf(err, errlen, "no control period has completed yet");
-		return -EAGAIN;
-	}
-	return cgt_report_prometheus(&d->report, out);
+	return ctl_report(arg, cgt_report_prometheus, out, err, errlen);
 }
 
 static int ctl_reload(void *arg, FILE *out, char *err, size_t errlen)
@@ -476,7 +483,6 @@ static int run_daemon(const struct cgt_options *o)
 	memset(&d, 0, sizeof(d));
 	d.opt = *o;
 	d.ctl_fd = -1;
-	cgt_report_init(&d.report);
 	cgt_log_setup(CGT_LOG_INFO);
 	if (load_config(o, &c, NULL) < 0) {
 		cgt_err("no valid configuration: not starting");
@@ -525,7 +531,6 @@ out:
 		close(d.ctl_fd);
 		unlink(d.ctl_path);
 	}
-	cgt_report_clear(&d.report);
 	sd_event_source_unref(d.timer);
 	sd_event_unref(d.event);
 	cgt_loop_clear(&d.loop);
