@@ -175,6 +175,9 @@ static int scan(struct update *u, const struct cgt_cg_snap *c,
 		return r;
 	u->h->stats.cgroups++;
 	u->h->stats.pages += e->ps.nr_pages;
+	u->h->stats.procs += e->ps.stats.procs;
+	u->h->totals.procs_gone += e->ps.stats.procs_gone;
+	u->h->totals.procs_reused += e->ps.stats.procs_reused;
 	cgt_pagescan_hot_hits(&e->ps, u->topo,
 			      cgt_hotness_age_periods(pol->hot_age_usec,
 						      u->cfg->global.period_usec),
@@ -292,6 +295,9 @@ int64_t cgt_hotness_move(struct cgt_hotness *h, const struct cgt_fs *fs,
 		if (r < 0)
 			return moved ? (int64_t)moved : r;
 		moved += res.bytes_moved;
+		h->totals.procs_gone += res.procs_gone;
+		h->totals.procs_foreign += res.procs_foreign;
+		h->totals.procs_raced += res.procs_raced;
 	}
 	return any ? (int64_t)moved : -ENOENT;
 }

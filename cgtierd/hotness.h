@@ -57,6 +57,15 @@ struct cgt_hotness_stats {
 	size_t over_cap;    /* not tracked: CGT_HOTNESS_MAX_CGROUPS */
 	uint64_t pages;     /* tracked now, all cgroups */
 	int last_err;       /* errno of the last failed scan */
+	size_t procs;       /* processes tracked now, all cgroups */
+};
+
+/* Since start: the process events the scans and moves guarded against. */
+struct cgt_hotness_totals {
+	uint64_t procs_gone;    /* exited or vanished mid-scan (D1, M3) */
+	uint64_t procs_reused;  /* PID reused by another process (M4) */
+	uint64_t procs_foreign; /* left the cgroup before a move: untouched */
+	uint64_t procs_raced;   /* exited during a move */
 };
 
 struct cgt_hotness {
@@ -64,6 +73,7 @@ struct cgt_hotness {
 	size_t n, cap;
 	int disabled;       /* 0, or why hotness is off (-ENOENT, -EPERM) */
 	struct cgt_hotness_stats stats;
+	struct cgt_hotness_totals totals;
 };
 
 /*

@@ -229,6 +229,14 @@ static void log_hotness(struct cgt_loop *l)
 	if (h->stats.failed)
 		cgt_debug("hotness: %zu cgroups not scanned: %s", h->stats.failed,
 			  strerror(-h->stats.last_err));
+	if (h->stats.cgroups)
+		cgt_debug("hotness: %zu cgroups, %zu processes, %llu pages tracked; since start %llu processes gone, %llu PIDs reused, %llu left their cgroup before a move, %llu exited during one",
+			  h->stats.cgroups, h->stats.procs,
+			  (unsigned long long)h->stats.pages,
+			  (unsigned long long)h->totals.procs_gone,
+			  (unsigned long long)h->totals.procs_reused,
+			  (unsigned long long)h->totals.procs_foreign,
+			  (unsigned long long)h->totals.procs_raced);
 	if (h->stats.over_cap)
 		cgt_warn("hotness: %zu cgroups beyond the %d tracked", h->stats.over_cap,
 			 CGT_HOTNESS_MAX_CGROUPS);

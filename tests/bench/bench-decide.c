@@ -1,12 +1,21 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * bench-decide.c - the cost of one acquire + decide cycle (make bench-decide).
+ * bench-decide.c - the cost of one control cycle (make bench-decide).
  *
  *   bench-decide --generate DIR N   write a fixture tree of N cgroups below
  *                                   DIR: a kubepods tree of our kernel (two
  *                                   tiers), pods of four containers
- *   bench-decide DIR                run one cycle on it, in bench_cycle()
- *                                   (what callgrind --toggle-collect counts)
+ *   bench-decide DIR                run one acquire + decide cycle on it, in
+ *                                   bench_cycle() (what callgrind
+ *                                   --toggle-collect counts)
+ *   bench-decide --loop DIR         run the daemon's whole period
+ *                                   (cgt_loop_period(): topology, acquire,
+ *                                   backend, hotness, decide, act) twice,
+ *                                   then the report the control socket and
+ *                                   /metrics serve; the second period and
+ *                                   the report in bench_period(): the steady
+ *                                   state, where the first one wrote every
+ *                                   unit's memory.tier.max
  *
  * Writes only below DIR; reads only below DIR.
  *
@@ -34,6 +43,8 @@
 #include "cgtier/topology.h"
 #include "cgtierd/acquire.h"
 #include "cgtierd/decide.h"
+#include "cgtierd/loop.h"
+#include "cgtierd/report.h"
 
 static const char cfg_yaml[] =
 	"global: {reserve: 2%}\n"
@@ -216,6 +227,53 @@ static int run(const char *dir)
 	return r ? 1 : 0;
 }
 
+/* The measured part of --loop: a steady-state period and its report. */
+__attribute__((noinline)) int bench_period(struct cgt_loop *l, struct cgt_report *rep);
+__attribute__((noinline)) int bench_period(struct cgt_loop *l, struct cgt_report *rep)
+{
+	int r = cgt_loop_period(l);
+
+	return r < 0 ? r : cgt_loop_report(l, 0, rep);
+}
+
+static int run_loop(const char *dir)
+{
+	struct cgt_config *cfg = cgt_config_new();
+	struct cgt_report rep = { 0 };
+	struct cgt_loop l = { 0 };
+	struct cgt_diag d;
+	uint64_t first = 0;
+	int r;
+
+	cgt_diag_init(&d);
+	if (!cfg || cgt_config_parse(cfg, "bench.yaml", cfg_yaml, strlen(cfg_yaml), true, &d) ||
+	    cgt_config_finish(cfg, &d)) {
+		fprintf(stderr, "bench-decide: config: %s\n", d.n ? d.msg[0] : "no memory");
+		cgt_diag_clear(&d);
+		cgt_config_free(cfg);
+		return 1;
+	}
+	cgt_diag_clear(&d);
+	r = cgt_loop_init(&l, dir, cfg, false);
+	if (r == 0)
+		r = cgt_loop_period(&l);
+	first = l.stats.limits_written;
+	if (r == 0)
+		r = bench_period(&l, &rep);
+	if (r == 0) {
+		printf("cgroups %zu units %zu backend %s limits written %llu then %llu, errors %llu, report rows %zu\n",
+		       l.snap.n_cgroups, l.plan.n, cgt_loop_backend_name(&l),
+		       (unsigned long long)first,
+		       (unsigned long long)(l.stats.limits_written - first),
+		       (unsigned long long)l.stats.act_errors, rep.n);
+		cgt_report_clear(&rep);
+	} else {
+		fprintf(stderr, "bench-decide: %s: %s\n", dir, strerror(-r));
+	}
+	cgt_loop_clear(&l);
+	return r ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "--generate")) {
@@ -227,6 +285,8 @@ int main(int argc, char **argv)
 	}
 	if (argc == 2)
 		return run(argv[1]);
-	fprintf(stderr, "usage: bench-decide --generate DIR N | bench-decide DIR\n");
+	if (argc == 3 && !strcmp(argv[1], "--loop"))
+		return run_loop(argv[2]);
+	fprintf(stderr, "usage: bench-decide --generate DIR N | bench-decide [--loop] DIR\n");
 	return 2;
 }
