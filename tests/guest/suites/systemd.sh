@@ -1,0 +1,114 @@
+# cgtier-root: debian
+# systemd - cgtierd as an admin runs it: Debian 12 with systemd as PID 1,
+# the cgtierd package installed with apt from the .deb `make deb` built,
+# its unit used as shipped.  Checks that the unit starts and shows the
+# backend, that `systemctl reload` with a broken configuration fails and
+# keeps the old one, that a stopped main loop gets the daemon killed by the
+# watchdog and restarted, the journal's priorities, the unit's exposure
+# score next to systemd-oomd's and earlyoom's (measured the same way), and
+# then the daemon issue's benchmark (the tenants suite) with cgtierd
+# running under the hardened unit.  Runs on our kernel (memory.tier
+# backend) and on stock 6.12 (stock backend).
+# Run by `cgtier-testbed run systemd` and `cgtier-testbed run --stock systemd`.
+
+unit=cgtierd.service
+
+# wait_for N COMMAND...: up to N seconds for COMMAND to succeed
+wait_for() {
+	_n=$1
+	shift
+	while [ "$_n" -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 1
+		_n=$((_n - 1))
+	done
+	"$@"
+}
+
+prop() {
+	systemctl show -P "$1" "$unit"
+}
+
+is_active() {
+	[ "$(systemctl is-active "$unit")" = active ]
+}
+
+note "booted: $(systemctl is-system-running 2>&1); $(grep -c . /proc/self/mountinfo) mounts"
+systemctl --failed --no-legend --plain | sed 's/^/# failed unit: /'
+
+t "the system booted with systemd as PID 1" sh -c 'test "$(cat /proc/1/comm)" = systemd'
+t "the package's dependencies resolve offline: apt install ./cgtierd_*.deb" \
+	sh -c 'cd /cgtier/deb && ls cgtierd_*.deb && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-download ./cgtierd_*.deb'
+t "the package installed the unit, the daemon, its client and the configuration" \
+	sh -c 'dpkg -L cgtierd | grep -E "/cgtierd.service$|/sbin/cgtierd$|/sbin/cgtierctl$|^/etc/cgtierd/cgtierd.yaml$" && test -x /usr/sbin/cgtierd'
+systemctl cat "$unit" | sed 's/^/# unit: /'
+
+# cgtierd moves pages; NUMA balancing would move them too
+echo 0 >/proc/sys/kernel/numa_balancing
+# A policy as an admin writes one: a drop-in for a batch pod's quota.
+cat >/etc/cgtierd/policies.d/batch.yaml <<'EOF'
+policies:
+  - name: batch
+    match:
+      kubernetes: {qos: besteffort, level: pod}
+    fast_quota: 64Mi
+EOF
+t "cgtierd --check-config accepts the configuration" cgtierd --check-config
+
+t "systemctl start cgtierd: active" sh -c "systemctl start $unit && systemctl is-active $unit"
+t "systemctl status shows the backend" wait_for 20 sh -c "systemctl status $unit | grep -q 'Status: \".*backend'"
+systemctl status --no-pager "$unit" 2>&1 | sed 's/^/# status: /'
+backend=$(prop StatusText | sed -n 's/.*backend \([a-z.]*\).*/\1/p')
+note "backend: $backend"
+if [ -e /sys/fs/cgroup/system.slice/memory.tier.stat ]; then want=memory.tier; else want=stock; fi
+t "the backend is the one the kernel offers ($want)" test "$backend" = "$want"
+t "cgtierctl status answers over the unit's socket" cgtierctl status
+t "the journal has the daemon's lines with their priorities" \
+	sh -c "journalctl -q -u $unit -o json | grep -q '\"PRIORITY\":\"5\"'"
+
+pid0=$(prop MainPID)
+cp /etc/cgtierd/cgtierd.yaml /tmp/cgtierd.yaml.good
+echo "policies: [ {name: broken, fast_quota: lots} ]" >/etc/cgtierd/policies.d/broken.yaml
+t "systemctl reload with a broken configuration fails" sh -c "! systemctl reload $unit"
+t "the daemon is still active after the broken reload, same process" \
+	sh -c "systemctl is-active $unit && test \"\$(systemctl show -P MainPID $unit)\" = $pid0"
+t "the broken reload is logged at priority err with file:line:column" \
+	sh -c "journalctl -q -u $unit -p err | grep -E 'broken.yaml:[0-9]+:[0-9]+'"
+t "the configuration in force is the old one (the batch policy)" \
+	sh -c "cgtierctl --json status >/dev/null && journalctl -q -u $unit | grep -q 'configuration unchanged\|in force is unchanged'"
+rm /etc/cgtierd/policies.d/broken.yaml
+t "systemctl reload with a good configuration succeeds" systemctl reload "$unit"
+
+# The watchdog: a main loop that stops turning gets the daemon killed and
+# restarted (Restart=on-failure).
+restarts0=$(prop NRestarts)
+note "watchdog: WatchdogUSec=$(prop WatchdogUSec), NRestarts=$restarts0, MainPID=$pid0"
+kill -STOP "$pid0"
+t "a stopped main loop: the watchdog kills the daemon and systemd restarts it" \
+	wait_for 240 sh -c "test \"\$(systemctl show -P NRestarts $unit)\" -gt $restarts0 && systemctl is-active $unit"
+pid1=$(prop MainPID)
+t "the restarted daemon is a new process" test "$pid1" != "$pid0" -a "$pid1" != 0
+t "the journal says why: watchdog timeout" sh -c "journalctl -q -u $unit | grep -i 'watchdog timeout'"
+t "after the restart the daemon is ready again" wait_for 30 sh -c "systemctl status $unit | grep -q 'Status: \".*backend'"
+
+# Exposure scores, measured the same way (systemd-analyze security on the
+# loaded units) for cgtierd and the two OOM daemons Debian ships.
+for u in cgtierd systemd-oomd earlyoom; do
+	s=$(systemd-analyze security --no-pager "$u.service" 2>/dev/null |
+		sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+	eval "score_$(echo "$u" | tr - _)=\${s:-none}"
+	note "systemd-analyze security $u.service: ${s:-none}"
+done
+systemd-analyze security --no-pager "$unit" 2>&1 | grep -v '^  ✓' | sed 's/^/# security: /'
+t "cgtierd's exposure score is lower than systemd-oomd's and earlyoom's" \
+	awk -v c="$score_cgtierd" -v o="$score_systemd_oomd" -v e="$score_earlyoom" \
+	'BEGIN { print "cgtierd " c ", systemd-oomd " o ", earlyoom " e; exit !(c + 0 > 0 && c + 0 < o + 0 && c + 0 < e + 0) }'
+
+# The daemon issue's benchmark with cgtierd under the hardened unit.
+rm -f /etc/cgtierd/policies.d/batch.yaml
+tenants_daemon=systemd
+. /cgtier/suites/tenants.sh
+
+t "systemctl stop cgtierd: inactive, no failure" \
+	sh -c "systemctl stop $unit; systemctl is-active $unit; test \"\$(systemctl show -P Result $unit)\" = success"
+journalctl -q -u "$unit" -p warning --no-pager | tail -n 40 | sed 's/^/# journal warning+: /'
