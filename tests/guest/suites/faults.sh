@@ -1,6 +1,8 @@
 # faults - cgtierd under the daemon issue's D and M fault rows, in the
 # guest: 500 cgroups appearing and vanishing while it runs (fds and memory
-# bounded, no error), a canary process outside every policy whose pages
+# bounded, no error), cgroups removed and processes killed while their
+# pages are scanned, a PID reused by a process outside every policy, a
+# full slow node, a canary process outside every policy whose pages
 # are never moved, kill -9 mid-run and a restart (the limits are what the
 # configuration says, nothing half-applied), and, on a machine with one
 # memory tier (the flat topology), a clean degraded mode: it runs, says
@@ -15,8 +17,14 @@ tiers=$(ls -d /sys/devices/virtual/memory_tiering/memory_tier* 2>/dev/null | wc 
 echo 0 >/proc/sys/kernel/numa_balancing
 
 cat >"$conf" <<CONF
-global: {period: 1s, socket: $sock}
+global: {period: 1s, socket: $sock, log_level: debug}
 policies:
+  - name: scanned
+    match: {cgroups: ["scan.slice/*", "reuse.slice/*"]}
+    hot_age: 2s
+    hot_hits: 1
+    hot_in_fast: 95%
+    promote_rate: max
   - name: churn
     match: {cgroups: ["churn.slice/*"]}
     fast_quota: 16Mi
@@ -41,6 +49,12 @@ wait_for() {
 
 fds() {
 	ls "/proc/$daemon/fd" | wc -l
+}
+
+# fast_bytes CGROUP: its bytes on node 0 (memory.numa_stat anon + file)
+fast_bytes() {
+	awk '$1 == "anon" || $1 == "file" { for (i = 2; i <= NF; i++) if ($i ~ /^N0=/) { sub(/^N0=/, "", $i); s += $i } }
+	     END { printf "%d", s }' "$cg/$1/memory.numa_stat"
 }
 
 rss_kib() {
@@ -138,6 +152,55 @@ while [ $i -lt 200 ]; do
 done
 t "200 cgroups: still running" kill -0 "$daemon"
 
+# D1: cgroups removed, their processes killed, while the daemon scans and
+# moves their pages (a policy with hot_in_fast covers them).
+fd0=$(fds)
+mkcg scan.slice
+i=0
+while [ $i -lt 12 ]; do
+	mkdir "$cg/scan.slice/s$i"
+	(echo 0 >"$cg/scan.slice/s$i/cgroup.procs" &&
+		exec cgtier-workload -s 48 --place 1 -p hotset -H 16 -f 100 -w 1 -n 0 -q >/dev/null 2>&1) &
+	victim=$!
+	# 0.5 to 2.5 s: before, during or after its first scans
+	sleep "$((i % 3)).$(( (i * 7) % 10 ))"
+	kill -9 "$victim"
+	wait "$victim" 2>/dev/null
+	rmdir "$cg/scan.slice/s$i" 2>/dev/null || { sleep 1; rmdir "$cg/scan.slice/s$i"; }
+	i=$((i + 1))
+done
+rmdir "$cg/scan.slice"
+sleep 2
+t "removed mid-scan: still running" kill -0 "$daemon"
+t "removed mid-scan: fds back where they were (+2)" test "$(fds)" -le $((fd0 + 2))
+t "removed mid-scan: no error or warning logged" sh -c "! grep -q ': err:\|: warning:' '$log'"
+gone=$(sed -n 's/.*since start \([0-9]*\) processes gone.*/\1/p' "$log" | tail -n 1)
+t "removed mid-scan: the scans saw processes vanish (${gone:-0})" test "${gone:-0}" -gt 0
+
+# M4: a process of a covered cgroup exits and its PID goes to a process
+# outside every policy (ns_last_pid picks the PID): that one's pages,
+# placed on the slow tier and hot, are never moved.
+mkcg reuse.slice/r
+(echo 0 >"$cg/reuse.slice/r/cgroup.procs" &&
+	exec cgtier-workload -s 32 --place 1 -p hotset -H 16 -f 100 -w 1 -n 0 -q >/dev/null 2>&1) &
+tenant=$!
+wait_for 20 sh -c "grep -q 'reuse.slice/r: moved' '$log'"
+t "PID reuse: the covered process was scanned and promoted" grep -q "reuse.slice/r: moved" "$log"
+kill -9 "$tenant"
+wait "$tenant" 2>/dev/null
+echo $((tenant - 1)) >/proc/sys/kernel/ns_last_pid
+(exec cgtier-workload -s 32 --place 1 -p hotset -H 16 -f 100 -w 1 -n 8 >/tmp/reuse.out 2>&1) &
+reuser=$!
+note "PID reuse: covered process $tenant exited, the new process outside the policies is $reuser"
+wait "$reuser"
+rrc=$?
+t "PID reuse: the new process got the PID" test "$reuser" = "$tenant"
+t "PID reuse: it ran and verified its pages" sh -c "test $rrc -eq 0 && grep -q '^verify=ok' /tmp/reuse.out"
+t "PID reuse: not one of its pages was moved to the fast tier" \
+	awk '/^window=/ { n++; for (i = 1; i <= NF; i++) if ($i ~ /^node0_bytes=/) { sub(/^node0_bytes=/, "", $i); if ($i != 0) bad++ } }
+	     END { print n " windows, " bad + 0 " with pages on node 0"; exit !(n > 0 && bad == 0) }' /tmp/reuse.out
+rmdir "$cg/reuse.slice/r" "$cg/reuse.slice"
+
 # kill -9 in the middle of the run, then a restart: the limits are the
 # configuration's, whatever the killed one was doing.
 mkcg pods.slice/p1
@@ -157,6 +220,39 @@ t "kill -9 and restart: a stale socket did not stop it" cgtierctl --socket "$soc
 kill "$pod"
 wait "$pod" 2>/dev/null
 rmdir "$cg/pods.slice/p1" "$cg/pods.slice"
+
+# D: the slow node full.  The quota cannot be met (nothing can be demoted);
+# the daemon keeps running and meets it again once there is room.
+node1_free_mib() {
+	awk '$3 == "MemFree:" { print int($4 / 1024) }' /sys/devices/system/node/node1/meminfo
+}
+mkcg fill.slice/f
+(echo 0 >"$cg/fill.slice/f/cgroup.procs" &&
+	exec cgtier-workload -s "$(( $(node1_free_mib) - 8 ))" --place 1 -p stream -w 1 -n 0 -q >/dev/null 2>&1) &
+filler=$!
+node1_full() { [ "$(node1_free_mib)" -lt 40 ]; }
+wait_for 60 node1_full
+note "slow node full: node 1 has $(node1_free_mib) MiB free"
+mkcg pods.slice/p2
+(echo 0 >"$cg/pods.slice/p2/cgroup.procs" &&
+	exec cgtier-workload -s 96 -p stream -w 1 -n 0 -q >/dev/null 2>&1) &
+pod=$!
+sleep 8
+over=$(fast_bytes pods.slice/p2)
+note "slow node full: the pod holds $over bytes of the fast tier (quota 32 MiB), memory.tier.stat: $(grep "^$fast " "$cg/pods.slice/p2/memory.tier.stat" 2>/dev/null)"
+t "slow node full: still running" kill -0 "$daemon"
+pod_alive() {
+	kill -0 "$pod" && [ "$(awk '$1 == "oom_kill" { print $2 }' "$cg/pods.slice/p2/memory.events")" = 0 ]
+}
+t "slow node full: the pod was not OOM-killed" pod_alive
+t "slow node full: no error logged" sh -c "! grep -q ': err:' '$log'"
+kill "$filler"
+wait "$filler" 2>/dev/null
+pod_within_quota() { [ "$(fast_bytes pods.slice/p2)" -le $((34 * 1048576)) ]; }
+t "slow node full, then room again: the pod is within its quota + 2 MiB" wait_for 30 pod_within_quota
+kill "$pod"
+wait "$pod" 2>/dev/null
+rmdir "$cg/pods.slice/p2" "$cg/pods.slice" "$cg/fill.slice/f" "$cg/fill.slice"
 
 wait "$canary"
 crc=$?

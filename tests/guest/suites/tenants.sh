@@ -25,9 +25,22 @@ b=$b_pod/cri-containerd-3f5a9c1b2d4e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4
 a_uid=7c1e0b2a-3d4f-4a5b-8c6d-9e0f1a2b3c4d
 a_pod=kubepods.slice/kubepods-pod$(echo "$a_uid" | tr - _).slice
 a=$a_pod/cri-containerd-9d8c7b6a5f4e3d2c1b0a9d8c7b6a5f4e3d2c1b0a9d8c7b6a5f4e3d2c1b0a9d8c.scope
-sock=/tmp/cgtierd/cgtierd.sock
-conf=/tmp/tenants.yaml
+# tenants_daemon=systemd (set by the systemd suite): cgtierd runs as the
+# installed unit, with this configuration as /etc/cgtierd/cgtierd.yaml
+tenants_daemon=${tenants_daemon:-direct}
+if [ "$tenants_daemon" = systemd ]; then
+	sock=/run/cgtierd/cgtierd.sock
+	conf=/etc/cgtierd/cgtierd.yaml
+else
+	sock=/tmp/cgtierd/cgtierd.sock
+	conf=/tmp/tenants.yaml
+fi
 moves=3     # hot sets: at start, after 30 s, after 60 s
+# A's workload flushes its own TLB every 100 ms, as a hardware TLB (1-2k
+# entries) would drop a 48 MiB hot set's entries anyway: TCG's software
+# TLB keeps them, so a hot page whose accessed bit was cleared may never
+# set it again and looks idle (README, "The testbed").
+tlb="--tlb-flush-ms 100"
 hot_mib=48
 
 cat >"$conf" <<EOF
@@ -90,15 +103,20 @@ run() {
 		echo 1 >/sys/kernel/mm/numa/demotion_enabled
 	else
 		echo 0 >/proc/sys/kernel/numa_balancing
-		cgtierd --config "$conf" --policies /tmp/no-dropins >/tmp/cgtierd.log 2>&1 &
-		daemon=$!
+		if [ "$tenants_daemon" = systemd ]; then
+			_since=$(date '+%Y-%m-%d %H:%M:%S')
+			systemctl restart cgtierd.service
+		else
+			cgtierd --config "$conf" --policies /tmp/no-dropins >/tmp/cgtierd.log 2>&1 &
+			daemon=$!
+		fi
 	fi
 	(echo 0 >"$cg/$b/cgroup.procs" &&
 		exec cgtier-workload -s 600 -p stream -w 1 -n 100000 -q >/tmp/b.out 2>&1) &
 	bpid=$!
 	sleep 10
 	(echo 0 >"$cg/$a/cgroup.procs" &&
-		exec cgtier-workload -s 400 --place 1 -p moving -H $hot_mib -m 30 -w 2 -n 40 \
+		exec cgtier-workload -s 400 --place 1 -p moving -H $hot_mib -m 30 -w 2 -n 40 $tlb \
 			>/tmp/a.out 2>&1) &
 	apid=$!
 	# t=0 of the sampler: A's windows start (its pages are placed)
@@ -113,7 +131,14 @@ run() {
 	wait $spid 2>/dev/null
 	kill $bpid
 	wait $bpid 2>/dev/null
-	if [ "$mode" = daemon ]; then
+	if [ "$mode" = daemon ] && [ "$tenants_daemon" = systemd ]; then
+		systemctl stop cgtierd.service
+		drc=0
+		[ "$(systemctl show -P Result cgtierd.service)" = success ] || drc=1
+		journalctl -q -o cat -u cgtierd.service --since "$_since" >/tmp/cgtierd.log
+		backend=$(sed -n 's/^backend: //p' /tmp/cgtierd.log | head -n 1)
+		label="$label under systemd ($backend backend)"
+	elif [ "$mode" = daemon ]; then
 		kill -TERM $daemon
 		wait $daemon
 		drc=$?
@@ -194,5 +219,5 @@ if [ -e "$cg/probe.tmp/memory.tier.stat" ]; then
 else
 	rmdir "$cg/probe.tmp"
 	run daemon "cgtierd"
-	run upstream "upstream tiering (numa_balancing=2)"
+	[ "$tenants_daemon" = systemd ] || run upstream "upstream tiering (numa_balancing=2)"
 fi
