@@ -25,6 +25,8 @@ PACKAGES=(
 	qemu-system-x86 busybox-static ndctl daxctl e2fsprogs
 	# checkpatch's SPDX check (tests/testbed/cgtier-testbed check-series)
 	python3-ply
+	# the Kubernetes manifests' test (tests/deploy/kubernetes.test)
+	python3-yaml
 )
 
 as_root() {
