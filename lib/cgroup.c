@@ -1,6 +1,18 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * cgroup.c - cgroup v2 directories as O_PATH handles (see cgroup.h).
+ *
+ * Why not libcgroup here (it is a build requirement, for its headers and
+ * for admins' tools next to us, not linked): its API finds controllers
+ * from /proc/mounts and builds absolute path strings below the mount it
+ * found, follows symlinks, and keeps its state in process-wide globals
+ * (cgroup_init()).  This module must do the opposite for the daemon's
+ * safety and its tests: every access relative to one root directory
+ * handle, below it only (openat2 RESOLVE_BENEATH, no symlinks, no mount
+ * crossing: a tenant cannot redirect a write of ours), with the root a
+ * fixture tree in the tests.  Reading a cgroup v2 control file is a
+ * read(2) of a small text file; libcgroup's value API would add parsing
+ * of its own on top of the same read, not replace ours.
  */
 #include "config.h"
 
