@@ -5,9 +5,10 @@
  * Why not libnuma for the topology (its <numaif.h> gives the MPOL_*
  * constants of mempolicy.h): numa_num_configured_nodes(),
  * numa_node_size64() and numa_distance() read /sys/devices/system/node
- * at fixed absolute paths, once, in a library constructor, so they can
- * neither follow a node coming or going (dax/kmem hot-add, the topology
- * is re-read every period) nor be pointed at a fixture tree; and libnuma
+ * at fixed absolute paths (the node count and the distances once, from a
+ * library constructor), so they can neither follow a node coming or going
+ * (dax/kmem hot-add; the topology is re-read every period) nor be pointed
+ * at a fixture tree; and libnuma
  * knows nothing of memory tiers (/sys/devices/virtual/memory_tiering),
  * which is what the daemon divides.  Its move_pages(2) is the bare system
  * call that mempolicy.c calls itself, chunked.
