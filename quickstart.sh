@@ -16,7 +16,9 @@ PACKAGES=(
 	# build
 	build-essential autoconf automake pkg-config git
 	# the project's libraries
-	libcgroup-dev libnuma-dev libsystemd-dev libyaml-dev libcmocka-dev
+	libcgroup-dev libnuma-dev libsystemd-dev libyaml-dev libcmocka-dev libmicrohttpd-dev
+	# the /metrics endpoint's test (tests/cgtierd/metrics.test)
+	curl
 	# the libFuzzer targets (clang with ASan/UBSan runtimes)
 	clang libclang-rt-14-dev
 	# the guest kernel

@@ -12,7 +12,9 @@
  * (Type=notify) it sends READY=1 after the first period, STATUS= with a
  * one-line summary after every period, RELOADING=1 with MONOTONIC_USEC
  * around a reload, and WATCHDOG=1 from sd-event's watchdog support, which
- * pings only while the loop keeps turning.
+ * pings only while the loop keeps turning.  The control socket (ctl.h)
+ * and the HTTP /metrics endpoint (metrics.h, global.metrics) are served
+ * from the same loop, between periods.
  */
 #include "config.h"
 
@@ -38,6 +40,7 @@
 #include "cgtierd/log.h"
 #include "cgtierd/loop.h"
 #include "cgtierd/match.h"
+#include "cgtierd/metrics.h"
 #include "cgtierd/report.h"
 
 #ifndef CGT_SYSCONFDIR
@@ -238,6 +241,7 @@ struct daemon {
 	char ctl_path[CGT_CONF_SOCKET_MAX + 1];
 	sd_event_source *ctl;
 	struct cgt_ctl_stats ctl_stats;
+	struct cgt_metrics metrics; /* global.metrics, off when the address is "" */
 };
 
 static uint64_t now_usec(void)
@@ -291,6 +295,38 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *arg)
 }
 
 /*
+ * Serve global.metrics where the configuration says.  A reload that moves
+ * it and cannot bind the new address keeps the old listener (the rest of
+ * the new configuration is in force): logged, and told to @out.
+ */
+static int update_metrics(struct daemon *d, FILE *out)
+{
+	const char *want = d->loop.cfg->global.metrics;
+	const struct cgt_netaddr *at = cgt_metrics_address(&d->metrics);
+	char was[CGT_NETADDR_MAX + 1] = "off", now[CGT_NETADDR_MAX + 1] = "off", msg[256];
+	int r;
+
+	if (at)
+		cgt_netaddr_format(at, was, sizeof(was));
+	r = cgt_metrics_set_text(&d->metrics, want);
+	at = cgt_metrics_address(&d->metrics);
+	if (at)
+		cgt_netaddr_format(at, now, sizeof(now));
+	if (r == 0) {
+		if (strcmp(was, now) != 0)
+			cgt_notice("metrics: %s%s%s", at ? "serving http://" : "", now,
+				   at ? CGT_METRICS_PATH : "");
+		return 0;
+	}
+	snprintf(msg, sizeof(msg), "metrics: cannot listen on %s: %s; %s%s", want, strerror(-r),
+		 at ? "still serving on " : "not serving", at ? now : "");
+	cgt_err("%s", msg);
+	if (out)
+		fprintf(out, "%s\n", msg);
+	return r;
+}
+
+/*
  * Reload: the new configuration replaces the old one only if it is valid.
  * Its messages also go to @out (the control socket's reply) if not NULL.
  */
@@ -310,6 +346,7 @@ static int reload(struct daemon *d, FILE *out)
 	cgt_loop_set_config(&d->loop, c);
 	cgt_log_set_level(c->global.log_level);
 	cgt_notice("configuration reloaded: %zu policies", c->n_policies);
+	(void)update_metrics(d, out);
 	sd_notify(0, "READY=1");
 	run_period(d);
 	return 0;
@@ -518,6 +555,11 @@ static int run_daemon(const struct cgt_options *o)
 		cgt_err("control socket %s: %s", c->global.socket, strerror(-r));
 		goto out;
 	}
+	/* the same figures as the control socket's "metrics", over HTTP */
+	cgt_metrics_init(&d.metrics, d.event, ctl_metrics, &d);
+	r = update_metrics(&d, NULL);
+	if (r < 0)
+		goto out;
 	cgt_notice("started (%s %s)%s, period %llu ms, %zu policies", PACKAGE_NAME,
 		   PACKAGE_VERSION, o->dry_run ? ", dry run" : "",
 		   (unsigned long long)(c->global.period_usec / 1000),
@@ -526,6 +568,7 @@ static int run_daemon(const struct cgt_options *o)
 	if (r < 0)
 		cgt_err("event loop: %s", strerror(-r));
 out:
+	cgt_metrics_clear(&d.metrics);
 	sd_event_source_unref(d.ctl);
 	if (d.ctl_fd >= 0) {
 		close(d.ctl_fd);

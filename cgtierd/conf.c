@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -24,6 +23,7 @@
 #include "cgtierd/conf.h"
 #include "cgtierd/glob.h"
 #include "cgtierd/k8s.h"
+#include "cgtierd/netaddr.h"
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -761,12 +761,9 @@ static void f_socket(struct parse *p, const struct field *f, void *obj)
 static void f_metrics(struct parse *p, const struct field *f, void *obj)
 {
 	const char *s = scalar(p, "off, or IP:PORT");
-	char host[64], q[128];
-	const char *colon;
-	unsigned char addr[16];
-	uint64_t port;
-	size_t hl;
-	int af;
+	struct cgt_netaddr a;
+	const char *why;
+	char q[128];
 
 	if (!s)
 		return;
@@ -774,37 +771,13 @@ static void f_metrics(struct parse *p, const struct field *f, void *obj)
 		DST(f, obj, char)[0] = '\0';
 		return;
 	}
-	if (s[0] == '[') {
-		const char *e = strstr(s, "]:");
-
-		if (!e)
-			goto bad;
-		af = AF_INET6;
-		hl = (size_t)(e - s - 1);
-		if (hl >= sizeof(host))
-			goto bad;
-		memcpy(host, s + 1, hl);
-		colon = e + 1;
-	} else {
-		colon = strrchr(s, ':');
-		if (!colon)
-			goto bad;
-		af = AF_INET;
-		hl = (size_t)(colon - s);
-		if (hl >= sizeof(host))
-			goto bad;
-		memcpy(host, s, hl);
+	if (cgt_netaddr_parse(s, &a, &why) < 0) {
+		perr(p, p->ev.start_mark,
+		     "expected off, or an IP address and port such as 127.0.0.1:9464 or [::1]:9464, got '%s': %s",
+		     quote(s, q, sizeof(q)), why);
+		return;
 	}
-	host[hl] = '\0';
-	if (inet_pton(af, host, addr) != 1 || cgt_conf_parse_u64(colon + 1, &port) < 0 ||
-	    port == 0 || port > 65535 || strlen(s) >= (size_t)f->max)
-		goto bad;
 	snprintf(DST(f, obj, char), (size_t)f->max, "%s", s);
-	return;
-bad:
-	perr(p, p->ev.start_mark,
-	     "expected off, or an IP address and port such as 127.0.0.1:9464 or [::1]:9464, got '%s'",
-	     quote(s, q, sizeof(q)));
 }
 
 /* ---- global ---------------------------------------------------------------- */

@@ -27,6 +27,7 @@
 #include <sys/types.h>
 
 #include "cgtierd/diag.h"
+#include "cgtierd/netaddr.h"
 #include "cgtierd/units.h"
 
 /* Resource limits of the loader (documented in cgtierd.yaml(5)). */
@@ -40,7 +41,7 @@
 #define CGT_POLICY_NAME_MAX 63
 #define CGT_CONF_PATH_MAX 4096
 #define CGT_CONF_SOCKET_MAX 107 /* sizeof(sun_path) - 1 */
-#define CGT_CONF_ADDR_MAX 63
+#define CGT_CONF_ADDR_MAX CGT_NETADDR_MAX /* global.metrics, netaddr.h */
 /* container_id selectors are full ids or prefixes of at least this length */
 #define CGT_CONF_MIN_ID_PREFIX 12
 
