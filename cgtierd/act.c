@@ -84,11 +84,15 @@ static void act_one(const struct cgt_fs *fs, int tier_id,
 	}
 	if (a->flags & CGT_ACT_MOVE) {
 		move(m, a, false, a->demote, o);
-	} else if (a->swap) {
-		/* coldest first; -EAGAIN: some of it moved, how much is unknown */
-		r = write_tier(fs, a->path, "memory.tier.demote", tier_id, a->swap);
+	} else if (a->swap || (a->flags & CGT_ACT_REDEMOTE)) {
+		/* the swap's cold bytes, or the excess the kernel left over the
+		 * limit (demote includes the swap); coldest first; -EAGAIN:
+		 * some of it moved, how much is unknown */
+		uint64_t bytes = (a->flags & CGT_ACT_REDEMOTE) ? a->demote : a->swap;
+
+		r = write_tier(fs, a->path, "memory.tier.demote", tier_id, bytes);
 		if (r == 0)
-			o->demoted += a->swap;
+			o->demoted += bytes;
 		else if (r != -EAGAIN)
 			note_err(o, r);
 	}

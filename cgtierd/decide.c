@@ -411,6 +411,9 @@ static void act(struct ctx *x, const struct unit *u, struct cgt_action *a)
 	if (c->flags & CGT_SNAP_TIERMAX) {
 		if (c->tier_max[0] != a->limit)
 			a->flags |= CGT_ACT_SET_LIMIT;
+		else if (a->demote > a->swap &&
+			 a->demote - a->swap >= CGT_DECIDE_SWAP_MIN)
+			a->flags |= CGT_ACT_REDEMOTE;
 	} else {
 		a->flags |= CGT_ACT_MOVE;
 	}

@@ -72,7 +72,11 @@
  * Actions.  Every unit gets one, in snapshot order.  With memory.tier.max
  * in the snapshot (CGT_SNAP_TIERMAX) the act stage writes the limit when it
  * differs from the current one (CGT_ACT_SET_LIMIT) and the kernel does the
- * demotion; without it (stock kernel, CGT_ACT_MOVE) the act stage moves
+ * demotion.  If the limit is already in place and tier 0 still holds more
+ * than CGT_DECIDE_SWAP_MIN above it (the kernel's demotion failed: the
+ * slower tiers were full), the act stage asks again for the excess through
+ * memory.tier.demote (CGT_ACT_REDEMOTE), once per period within the demote
+ * rate, so the quota holds again once there is room; without it (stock kernel, CGT_ACT_MOVE) the act stage moves
  * the demote and promote bytes itself, never more down in all than the
  * slower tiers have free (tiers[1..].free, in plan order; the swap is cut
  * first).  Units of observe-mode policies
@@ -99,6 +103,7 @@
 #define CGT_ACT_NEW       (1u << 4) /* no previous state (new or recreated) */
 #define CGT_ACT_RATE      (1u << 5) /* the demote rate bounded this period */
 #define CGT_ACT_SWAP      (1u << 6) /* cold out of tier 0 for hot in (swap) */
+#define CGT_ACT_REDEMOTE  (1u << 7) /* over an unchanged limit: demote again */
 
 /* Least hot-share shortfall worth a swap (hysteresis against ping-pong). */
 #define CGT_DECIDE_SWAP_MIN (2ULL << 20)

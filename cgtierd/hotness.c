@@ -211,6 +211,8 @@ static int update_one(void *arg, size_t i, size_t unit, const struct cgt_policy 
 		if (r != -ENOENT && r != -ENODEV) { /* gone: D1, not a failure */
 			u->h->stats.failed++;
 			u->h->stats.last_err = r;
+		} else {
+			u->h->totals.cgroups_gone++;
 		}
 	}
 	return 0;

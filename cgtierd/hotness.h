@@ -66,6 +66,7 @@ struct cgt_hotness_totals {
 	uint64_t procs_reused;  /* PID reused by another process (M4) */
 	uint64_t procs_foreign; /* left the cgroup before a move: untouched */
 	uint64_t procs_raced;   /* exited during a move */
+	uint64_t cgroups_gone;  /* removed before or during their scan (D1) */
 };
 
 struct cgt_hotness {

@@ -230,9 +230,10 @@ static void log_hotness(struct cgt_loop *l)
 		cgt_debug("hotness: %zu cgroups not scanned: %s", h->stats.failed,
 			  strerror(-h->stats.last_err));
 	if (h->stats.cgroups)
-		cgt_debug("hotness: %zu cgroups, %zu processes, %llu pages tracked; since start %llu processes gone, %llu PIDs reused, %llu left their cgroup before a move, %llu exited during one",
+		cgt_debug("hotness: %zu cgroups, %zu processes, %llu pages tracked; since start %llu cgroups removed mid-scan, %llu processes gone, %llu PIDs reused, %llu left their cgroup before a move, %llu exited during one",
 			  h->stats.cgroups, h->stats.procs,
 			  (unsigned long long)h->stats.pages,
+			  (unsigned long long)h->totals.cgroups_gone,
 			  (unsigned long long)h->totals.procs_gone,
 			  (unsigned long long)h->totals.procs_reused,
 			  (unsigned long long)h->totals.procs_foreign,

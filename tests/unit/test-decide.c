@@ -550,6 +550,41 @@ static void test_idempotent(void **state)
 	cgt_config_free(cfg);
 }
 
+/*
+ * The kernel left an excess over a limit already in place (its demotion
+ * failed, the slow tier was full): demote it again, not for a few pages.
+ */
+static void test_redemote(void **state)
+{
+	struct cgt_config *cfg = config(GLOBAL
+		"policies:\n  - {name: p, match: {cgroups: '*'}, fast_quota: 32Mi}\n");
+	struct cgt_snapshot s;
+	struct cgt_plan p;
+	const struct cgt_action *a;
+
+	snap_init(&s, 1000, 500);
+	cg(&s, "a", 80, 0)->tier_max[0] = 32 * MiB;
+	cg(&s, "b", 33, 0)->tier_max[0] = 32 * MiB;
+	decide(&s, cfg, NULL, &p);
+	a = action(&p, "a");
+	assert_int_equal(a->limit, 32 * MiB);
+	assert_false(a->flags & CGT_ACT_SET_LIMIT);
+	assert_true(a->flags & CGT_ACT_REDEMOTE);
+	assert_int_equal(a->demote, 48 * MiB);
+	a = action(&p, "b"); /* 1 MiB over: not worth asking again */
+	assert_false(a->flags & (CGT_ACT_REDEMOTE | CGT_ACT_SET_LIMIT));
+	cgt_plan_clear(&p);
+	/* a new limit is written instead: the write demotes */
+	s.cgroups[0].tier_max[0] = 64 * MiB;
+	decide(&s, cfg, NULL, &p);
+	a = action(&p, "a");
+	assert_true(a->flags & CGT_ACT_SET_LIMIT);
+	assert_false(a->flags & CGT_ACT_REDEMOTE);
+	cgt_plan_clear(&p);
+	cgt_snapshot_clear(&s);
+	cgt_config_free(cfg);
+}
+
 /* One tier: nothing to divide.  Bad arguments. */
 static void test_edges(void **state)
 {
@@ -630,6 +665,7 @@ int main(void)
 		cmocka_unit_test(test_swap),
 		cmocka_unit_test(test_identity),
 		cmocka_unit_test(test_idempotent),
+		cmocka_unit_test(test_redemote),
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_kubepods_cycle),
 	};
