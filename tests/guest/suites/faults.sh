@@ -158,7 +158,7 @@ fd0=$(fds)
 mkcg scan.slice
 i=0
 while [ $i -lt 12 ]; do
-	mkdir "$cg/scan.slice/s$i"
+	mkcg "scan.slice/s$i"
 	(echo 0 >"$cg/scan.slice/s$i/cgroup.procs" &&
 		exec cgtier-workload -s 48 --place 1 -p hotset -H 16 -f 100 -w 1 -n 0 -q >/dev/null 2>&1) &
 	victim=$!
