@@ -16,10 +16,19 @@
 
 size_t cgt_hotness_sample(struct cgt_hotness *h, uint64_t window_usec)
 {
-	size_t failed = 0;
+	struct cgt_pagescan **ps;
+	size_t failed;
 
-	for (size_t i = 0; h && i < h->n; i++)
-		failed += cgt_pagescan_sample(&h->e[i].ps, window_usec) < 0;
+	if (!h || !h->n)
+		return 0;
+	ps = calloc(h->n, sizeof(*ps));
+	if (!ps)
+		return h->n;
+	for (size_t i = 0; i < h->n; i++)
+		ps[i] = &h->e[i].ps;
+	/* all cgroups in one window: the period does not grow with them */
+	failed = cgt_pagescan_sample_many(ps, h->n, window_usec);
+	free(ps);
 	return failed;
 }
 

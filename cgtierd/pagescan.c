@@ -939,6 +939,42 @@ int cgt_pagescan_sample(struct cgt_pagescan *ps, uint64_t window_usec)
 	return r;
 }
 
+size_t cgt_pagescan_sample_many(struct cgt_pagescan *const *ps, size_t n,
+				uint64_t window_usec)
+{
+	struct cgt_page_idle **pis;
+	size_t m = 0, failed = 0;
+	int *errs;
+
+	pis = calloc(n ? n : 1, sizeof(*pis));
+	errs = calloc(n ? n : 1, sizeof(*errs));
+	if (!pis || !errs) {
+		free(pis);
+		free(errs);
+		for (size_t k = 0; k < n; k++) {
+			if (ps[k] && ps[k]->idle_open) {
+				ps[k]->harvested = false;
+				failed++;
+			}
+		}
+		return failed;
+	}
+	for (size_t k = 0; k < n; k++)
+		if (ps[k] && ps[k]->idle_open)
+			pis[m++] = &ps[k]->idle;
+	cgt_page_idle_sample_many(pis, m, window_usec, errs);
+	m = 0;
+	for (size_t k = 0; k < n; k++) {
+		if (!ps[k] || !ps[k]->idle_open)
+			continue;
+		ps[k]->harvested = errs[m] == 0;
+		failed += errs[m++] != 0;
+	}
+	free(pis);
+	free(errs);
+	return failed;
+}
+
 /* The hot rule of cgt_pagescan_hot_hits(). */
 static bool is_hot(const struct cgt_pagescan_page *pg, unsigned hot_age,
 		   unsigned hot_hits)

@@ -297,6 +297,15 @@ void cgt_pagescan_hot_hits(const struct cgt_pagescan *ps,
  */
 int cgt_pagescan_sample(struct cgt_pagescan *ps, uint64_t window_usec);
 
+/*
+ * cgt_pagescan_sample() for @n scans in one window (their bitmaps'
+ * runs in one queue: cgt_page_idle_sample_many()), so a period's sample
+ * window costs one window, not one per cgroup.  Returns how many of them
+ * could not be sampled (they count as not harvested).
+ */
+size_t cgt_pagescan_sample_many(struct cgt_pagescan *const *ps, size_t n,
+				uint64_t window_usec);
+
 /* Free everything, close every fd, and make @ps empty; NULL is fine. */
 void cgt_pagescan_clear(struct cgt_pagescan *ps);
 

@@ -251,52 +251,72 @@ static void sleep_until(uint64_t usec)
 		;
 }
 
-int cgt_page_idle_sample(struct cgt_page_idle *pi, uint64_t window_usec)
+int cgt_page_idle_sample_many(struct cgt_page_idle *const *pis, size_t n,
+			      uint64_t window_usec, int *errs)
 {
 	struct run {
-		size_t i, j;
+		size_t k, i, j;
 		uint64_t marked;
 	} *runs = NULL;
 	size_t nr = 0, cap = 0, next = 0;
-	int r = 0;
 
-	if (!pi || pi->fd < 0)
+	if ((n && (!pis || !errs)))
 		return -EINVAL;
-	pi->unreadable = 0;
-	for (size_t i = 0, j; i < pi->nr; i = j) {
-		j = run_end(pi, i);
-		if (nr == cap) {
-			struct run *n;
+	for (size_t k = 0; k < n; k++) {
+		errs[k] = pis[k] && pis[k]->fd >= 0 ? 0 : -EINVAL;
+		if (!errs[k])
+			pis[k]->unreadable = 0;
+	}
+	/* one queue of runs over all the bitmaps, in marking order */
+	for (size_t k = 0; k < n; k++) {
+		for (size_t i = 0, j; !errs[k] && i < pis[k]->nr; i = j) {
+			j = run_end(pis[k], i);
+			if (nr == cap) {
+				struct run *nw;
 
-			cap = cap ? 2 * cap : 64;
-			n = realloc(runs, cap * sizeof(*n));
-			if (!n) {
-				r = -ENOMEM;
-				goto out;
+				cap = cap ? 2 * cap : 64;
+				nw = realloc(runs, cap * sizeof(*nw));
+				if (!nw) {
+					free(runs);
+					for (size_t m = 0; m < n; m++)
+						errs[m] = errs[m] ? errs[m] : -ENOMEM;
+					return -ENOMEM;
+				}
+				runs = nw;
 			}
-			runs = n;
-		}
-		r = run_io(pi, i, j, true);
-		if (r < 0)
-			goto out;
-		runs[nr++] = (struct run){ .i = i, .j = j, .marked = mono_usec() };
-		/* read every run whose window has passed, oldest first */
-		while (next < nr && runs[next].marked + window_usec <= mono_usec()) {
-			r = run_io(pi, runs[next].i, runs[next].j, false);
-			if (r < 0)
-				goto out;
-			next++;
+			errs[k] = run_io(pis[k], i, j, true);
+			if (errs[k])
+				break;
+			runs[nr++] = (struct run){ .k = k, .i = i, .j = j, .marked = mono_usec() };
+			/* read every run whose window has passed, oldest first */
+			while (next < nr && runs[next].marked + window_usec <= mono_usec()) {
+				struct run *q = &runs[next++];
+
+				if (!errs[q->k])
+					errs[q->k] = run_io(pis[q->k], q->i, q->j, false);
+			}
 		}
 	}
 	for (; next < nr; next++) {
-		sleep_until(runs[next].marked + window_usec);
-		r = run_io(pi, runs[next].i, runs[next].j, false);
-		if (r < 0)
-			goto out;
+		struct run *q = &runs[next];
+
+		if (errs[q->k])
+			continue;
+		sleep_until(q->marked + window_usec);
+		errs[q->k] = run_io(pis[q->k], q->i, q->j, false);
 	}
-out:
 	free(runs);
-	return r;
+	return 0;
+}
+
+int cgt_page_idle_sample(struct cgt_page_idle *pi, uint64_t window_usec)
+{
+	int err, r;
+
+	if (!pi || pi->fd < 0)
+		return -EINVAL;
+	r = cgt_page_idle_sample_many(&pi, 1, window_usec, &err);
+	return r < 0 ? r : err;
 }
 
 int cgt_page_idle_read(struct cgt_page_idle *pi)

@@ -92,6 +92,16 @@ int cgt_page_idle_mark(struct cgt_page_idle *pi);
  */
 int cgt_page_idle_sample(struct cgt_page_idle *pi, uint64_t window_usec);
 
+/*
+ * cgt_page_idle_sample() over @n trackers at once, one queue of runs for
+ * all of them: the whole call takes about one window plus the passes, not
+ * @n windows.  errs[k] gets 0 or the negative errno of @pis[k] (a failed
+ * tracker is left out from then on; the others go on).  Returns 0, or
+ * -EINVAL (NULL arrays) or -ENOMEM (every errs[] then holds an error).
+ */
+int cgt_page_idle_sample_many(struct cgt_page_idle *const *pis, size_t n,
+			      uint64_t window_usec, int *errs);
+
 /* Read the idle bits of every tracked word into its .idle (see above). */
 int cgt_page_idle_read(struct cgt_page_idle *pi);
 

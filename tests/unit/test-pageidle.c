@@ -112,6 +112,46 @@ static void test_idle_bitmap(void **state)
 	tmp_tree_remove(dir);
 }
 
+/*
+ * Two trackers sampled in one window: both marked and read back; a third
+ * that is not open fails alone, and -EINVAL for NULL arrays.
+ */
+static void test_sample_many(void **state)
+{
+	const uint64_t a_pfns[] = { 3, 63 }, b_pfns[] = { 130 };
+	const uint64_t zero[3] = { 0, 0, 0 };
+	struct cgt_page_idle a = { .fd = -1 }, b = { .fd = -1 }, closed = { .fd = -1 };
+	struct cgt_page_idle *pis[] = { &a, &closed, &b };
+	int errs[3] = { 1, 1, 1 };
+	char dir[4096];
+	struct cgt_fs fs;
+
+	(void)state;
+	tmp_tree(dir);
+	tmp_put(dir, "sys/kernel/mm/page_idle", NULL);
+	put_words(dir, "sys/kernel/mm/page_idle/bitmap", 0, zero, 3);
+	assert_int_equal(cgt_fs_open(&fs, dir), 0);
+	assert_int_equal(cgt_page_idle_open(&fs, a_pfns, 2, &a), 0);
+	assert_int_equal(cgt_page_idle_open(&fs, b_pfns, 1, &b), 0);
+	assert_int_equal(cgt_page_idle_sample_many(pis, 3, 1000, errs), 0);
+	assert_int_equal(errs[0], 0);
+	assert_int_equal(errs[1], -EINVAL);
+	assert_int_equal(errs[2], 0);
+	/* marked (the fixture keeps what was written) and read back idle */
+	assert_true(get_word(dir, "sys/kernel/mm/page_idle/bitmap", 0) ==
+		    ((UINT64_C(1) << 3) | (UINT64_C(1) << 63)));
+	assert_true(get_word(dir, "sys/kernel/mm/page_idle/bitmap", 2) == UINT64_C(1) << 2);
+	assert_true(cgt_page_idle_test(&a, 3) && cgt_page_idle_test(&a, 63));
+	assert_true(cgt_page_idle_test(&b, 130));
+	assert_false(cgt_page_idle_test(&b, 3)); /* not b's */
+	assert_int_equal(cgt_page_idle_sample_many(NULL, 1, 0, errs), -EINVAL);
+	assert_int_equal(cgt_page_idle_sample_many(pis, 0, 0, NULL), 0);
+	cgt_page_idle_close(&a);
+	cgt_page_idle_close(&b);
+	cgt_fs_close(&fs);
+	tmp_tree_remove(dir);
+}
+
 static void test_idle_errors(void **state)
 {
 	const uint64_t dup[] = { 5, 9, 5 };
@@ -131,6 +171,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pagemap),
 		cmocka_unit_test(test_idle_bitmap),
+		cmocka_unit_test(test_sample_many),
 		cmocka_unit_test(test_idle_errors),
 	};
 
