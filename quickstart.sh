@@ -4,7 +4,8 @@
 #
 #   ./quickstart.sh demo    boot the two-tier guest, show the tiers, run the
 #                           workload under upstream tiering
-#   ./quickstart.sh test    unit tests, in-guest suites, make distcheck
+#   ./quickstart.sh test    unit tests, in-guest suites, install and package
+#                           tests, make distcheck
 #   ./quickstart.sh deps    only install the Debian packages
 #   ./quickstart.sh build   only configure and build (in ./build)
 set -euo pipefail
@@ -29,6 +30,10 @@ PACKAGES=(
 	python3-ply
 	# the Kubernetes manifests' test (tests/deploy/kubernetes.test)
 	python3-yaml
+	# the systemd unit and the Debian packages (tests/deploy, make deb):
+	# systemd-analyze and systemd's pkg-config file, strace for the unit's
+	# system call filter, the package build and its checks
+	systemd strace debhelper dpkg-dev fakeroot lintian
 )
 
 as_root() {
