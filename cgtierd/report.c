@@ -177,6 +177,7 @@ static void fill_header(const struct cgt_snapshot *s, const struct cgt_plan *p,
 	if (x) {
 		r->period_usec = x->period_usec;
 		r->last_period_usec = x->last_period_usec;
+		r->periods = x->periods;
 		r->act_errors = x->act_errors;
 	}
 	r->nr_tiers = s->nr_tiers < 0 ? 0 :
@@ -553,8 +554,9 @@ int cgt_report_json(const struct cgt_report *r, FILE *f)
 	put_json_string(f, r->version);
 	fputs(",\"backend\":", f);
 	put_json_string(f, r->backend);
-	fprintf(f, ",\"period_usec\":%" PRIu64 ",\"last_period_usec\":%" PRIu64 ",\"tiers\":[",
-		r->period_usec, r->last_period_usec);
+	fprintf(f, ",\"period_usec\":%" PRIu64 ",\"last_period_usec\":%" PRIu64
+		",\"periods\":%" PRIu64 ",\"tiers\":[",
+		r->period_usec, r->last_period_usec, r->periods);
 	for (int t = 0; t < r->nr_tiers; t++)
 		fprintf(f, "%s{\"index\":%d,\"id\":%d,\"total\":%" PRIu64 ",\"free\":%" PRIu64 "}",
 			t ? "," : "", t, r->tiers[t].id, r->tiers[t].total, r->tiers[t].free);
@@ -707,6 +709,8 @@ static void prom_header(const struct cgt_report *r, FILE *f)
 		fputs("cgtierd_last_period_monotonic_seconds ", f);
 		prom_seconds(f, r->last_period_usec);
 	}
+	prom_family(f, "cgtierd_periods_total", "counter", "Control periods run since start.");
+	fprintf(f, "cgtierd_periods_total %" PRIu64 "\n", r->periods);
 	prom_family(f, "cgtierd_tier_total_bytes", "gauge", "Memory of each tier's nodes.");
 	for (int t = 0; t < r->nr_tiers; t++)
 		fprintf(f, "cgtierd_tier_total_bytes{index=\"%d\",id=\"%d\"} %" PRIu64 "\n",

@@ -119,6 +119,7 @@ struct cgt_report_extra {
 	const char *version;     /* NULL: this build's PACKAGE_VERSION */
 	uint64_t period_usec;    /* the control period */
 	uint64_t last_period_usec; /* CLOCK_MONOTONIC at the period's end; 0: none */
+	uint64_t periods;        /* periods run since start */
 	size_t act_errors;       /* failed writes or moves of the last period */
 	/* sorted by cgt_snap_path_cmp(), unique; paths missing count as 0 */
 	const struct cgt_report_counter *counters;
@@ -132,6 +133,7 @@ struct cgt_report {
 	char version[CGT_REPORT_NAME_MAX + 1];
 	uint64_t period_usec;
 	uint64_t last_period_usec;
+	uint64_t periods;            /* periods run since start */
 	int nr_tiers;                /* of the snapshot */
 	struct cgt_snap_tier tiers[CGT_SNAP_MAX_TIERS];
 	uint64_t capacity;           /* the plan's C, R, A and sum of targets */

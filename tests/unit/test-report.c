@@ -481,7 +481,7 @@ static void sample(struct cgt_report *r)
 	};
 	struct cgt_report_extra x = {
 		.backend = "memory.tier", .version = "0.1.0", .period_usec = 10000000,
-		.last_period_usec = 98765432101ULL, .counters = counters, .n_counters = 2,
+		.last_period_usec = 98765432101ULL, .periods = 42, .counters = counters, .n_counters = 2,
 	};
 	struct cgt_snapshot s;
 	struct cgt_plan p;
@@ -541,7 +541,8 @@ static void test_json(void **state)
 	assert_non_null(strstr(out, "\"limit\":\"max\""));
 	assert_non_null(strstr(out, "\"state\":\"observe\",\"flags\":[\"dry\","));
 	assert_non_null(strstr(out, "\"version\":\"0.1.0\",\"backend\":\"memory.tier\","
-				    "\"period_usec\":10000000,\"last_period_usec\":98765432101,"));
+				    "\"period_usec\":10000000,\"last_period_usec\":98765432101,"
+				    "\"periods\":42,"));
 	free(out);
 	cgt_report_clear(&r);
 }
@@ -593,6 +594,7 @@ static void test_prometheus(void **state)
 				    "mode=\"observe\",state=\"observe\"} 1\n"));
 	assert_non_null(strstr(out, "cgtierd_info{version=\"0.1.0\",backend=\"memory.tier\"} 1\n"));
 	assert_non_null(strstr(out, "cgtierd_period_seconds 10\n"));
+	assert_non_null(strstr(out, "cgtierd_periods_total 42\n"));
 	assert_non_null(strstr(out, "cgtierd_last_period_monotonic_seconds 98765.432101\n"));
 	assert_non_null(strstr(out, "cgtierd_tier_total_bytes{index=\"0\",id=\"4\"} 1073741824\n"));
 	free(out);
