@@ -2,8 +2,8 @@
 # quickstart.sh - install what is missing, build everything (guest kernel
 # included) and run the demo or the whole test suite.
 #
-#   ./quickstart.sh demo    boot the two-tier guest, show the tiers, run the
-#                           workload under upstream tiering
+#   ./quickstart.sh demo    boot the two-tier Debian guest, install the
+#                           cgtierd package, run it under systemd on two pods
 #   ./quickstart.sh test    unit tests, in-guest suites, install and package
 #                           tests, make distcheck
 #   ./quickstart.sh deps    only install the Debian packages
@@ -26,6 +26,8 @@ PACKAGES=(
 	"$kernel_pkg" bc bison flex libelf-dev libssl-dev kmod xz-utils cpio
 	# the testbed
 	qemu-system-x86 busybox-static ndctl daxctl e2fsprogs
+	# the Debian guest of the systemd suites and the demo
+	debootstrap
 	# checkpatch's SPDX check (tests/testbed/cgtier-testbed check-series)
 	python3-ply
 	# the Kubernetes manifests' test (tests/deploy/kubernetes.test)

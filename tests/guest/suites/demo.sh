@@ -1,8 +1,10 @@
-# demo.sh - the quick-start demo (make demo): the guest's memory tiers, then
-# cgtierd keeping a tenant's hot set in the fast tier while a hog with a
-# fast-tier quota streams through memory, two pods made as kubelet makes
-# them (the tenants suite's scenario, shorter), with cgtierctl's table
-# while they run.  Not a test suite.
+# cgtier-root: debian
+# demo.sh - the quick-start demo (make demo), in the Debian guest with
+# systemd: the guest's memory tiers, the cgtierd package installed with apt
+# and its unit started, then cgtierd keeping a tenant's hot set in the fast
+# tier while a hog with a fast-tier quota streams through memory, two pods
+# made as kubelet makes them (the tenants suite's scenario, shorter), with
+# `systemctl status` and cgtierctl's table while they run.  Not a test suite.
 
 # table FILE: cgtier-workload's window lines as an aligned table
 table() {
@@ -37,11 +39,14 @@ b_pod=kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0b9f4c2e_5d6
 b=$b_pod/cri-containerd-3f5a9c1b2d4e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8.scope
 a_pod=kubepods.slice/kubepods-pod7c1e0b2a_3d4f_4a5b_8c6d_9e0f1a2b3c4d.slice
 a=$a_pod/cri-containerd-9d8c7b6a5f4e3d2c1b0a9d8c7b6a5f4e3d2c1b0a9d8c7b6a5f4e3d2c1b0a9d8c.scope
-sock=/tmp/cgtierd/cgtierd.sock
+sock=/run/cgtierd/cgtierd.sock
 # cgtierd places pages; NUMA balancing (on by default) would move them too
 echo 0 >/proc/sys/kernel/numa_balancing
-cat >/tmp/demo.yaml <<CONF
-global: {period: 2s, sample: 20ms, socket: $sock}
+note "apt install ./cgtierd_*.deb"
+(cd /cgtier/deb && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-download ./cgtierd_*.deb) 2>&1 |
+	tail -n 3 | sed 's/^/# /'
+cat >/etc/cgtierd/cgtierd.yaml <<CONF
+global: {period: 2s, sample: 20ms}
 policies:
   - name: hog                       # the batch pod: 64 MiB of the fast tier
     match: {kubernetes: {pod_uid: 0b9f4c2e-5d6a-4e1b-9a7c-3f2d1e0c9b8a, level: pod}}
@@ -54,18 +59,22 @@ policies:
     hot_in_fast: 95%
     promote_rate: max
 CONF
-sed 's/^/# /' /tmp/demo.yaml
+note "/etc/cgtierd/cgtierd.yaml:"
+sed 's/^/#   /' /etc/cgtierd/cgtierd.yaml
 mkcg "$b"
 mkcg "$a"
-cgtierd --config /tmp/demo.yaml --policies /tmp/no-dropins >/tmp/cgtierd.log 2>&1 &
-daemon=$!
+systemctl restart cgtierd.service
+note "systemctl status cgtierd:"
+systemctl status --no-pager cgtierd.service 2>&1 | head -n 12 | sed 's/^/#   /'
+since=$(date '+%Y-%m-%d %H:%M:%S')
 note "B (the hog): cgtier-workload, 600 MiB, streaming; A (the tenant) starts 10 s later:"
 note "400 MiB, all of it placed on node 1 first, a 48 MiB hot set that moves after 30 s"
 (echo 0 >"$cg/$b/cgroup.procs" && exec cgtier-workload -s 600 -p stream -w 1 -n 100000 -q >/dev/null 2>&1) &
 hog=$!
 sleep 10
 (echo 0 >"$cg/$a/cgroup.procs" &&
-	exec cgtier-workload -s 400 --place 1 -p moving -H 48 -m 30 -w 2 -n 25 >/tmp/workload.out 2>&1) &
+	exec cgtier-workload -s 400 --place 1 -p moving -H 48 -m 30 -w 2 -n 25 --tlb-flush-ms 100 \
+		>/tmp/workload.out 2>&1) &
 tenant=$!
 for at in 15 30 45; do
 	sleep 15
@@ -80,10 +89,15 @@ note "A's windows: hit = its accesses on the fast tier; hot_fast = its hot set's
 table /tmp/workload.out
 kill $hog
 wait $hog 2>/dev/null
-kill -TERM $daemon
-wait $daemon
-drc=$?
-grep -v 'fast-tier limit\|: moved ' /tmp/cgtierd.log | sed 's/^/# cgtierd: /'
+note ""
+note "systemctl status cgtierd:"
+systemctl status --no-pager cgtierd.service 2>&1 | head -n 6 | sed 's/^/#   /'
+systemctl stop cgtierd.service
+drc=0
+[ "$(systemctl show -P Result cgtierd.service)" = success ] || drc=1
+note "journalctl -u cgtierd (without the per-period moves):"
+journalctl -q -u cgtierd.service --since "$since" --no-pager |
+	grep -v 'fast-tier limit\|: moved ' | tail -n 20 | sed 's/^/#   /'
 if [ $rc -eq 0 ] && [ $drc -eq 0 ]; then
 	echo "ok - two pods under cgtierd"
 else
