@@ -538,11 +538,18 @@ static int run_daemon(const struct cgt_options *o)
 		goto out;
 	}
 	/* A fixture tree (--root) is no mount; the real root must be cgroup2. */
-	if (strcmp(o->root, "/") == 0 && cgt_cgroup_is_unified(&d.loop.fs) != 1) {
-		cgt_err("%s is not a cgroup2 mount (cgroup v1 or hybrid): cgtierd needs the unified hierarchy",
-			CGT_CGROUP_ROOT);
-		r = -EMEDIUMTYPE;
-		goto out;
+	if (strcmp(o->root, "/") == 0) {
+		r = cgt_cgroup_is_unified(&d.loop.fs);
+		if (r < 0) {
+			cgt_err("%s: %s", CGT_CGROUP_ROOT, strerror(-r));
+			goto out;
+		}
+		if (r != 1) {
+			cgt_err("%s is not a cgroup2 mount (cgroup v1 or hybrid): cgtierd needs the unified hierarchy",
+				CGT_CGROUP_ROOT);
+			r = -EMEDIUMTYPE;
+			goto out;
+		}
 	}
 	warn_numa_balancing(&d.loop.fs);
 	r = setup_events(&d);

@@ -43,7 +43,7 @@ sock=/run/cgtierd/cgtierd.sock
 # cgtierd places pages; NUMA balancing (on by default) would move them too
 echo 0 >/proc/sys/kernel/numa_balancing
 note "apt install ./cgtierd_*.deb"
-(cd /cgtier/deb && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-download ./cgtierd_*.deb) 2>&1 |
+(cd /cgtier/deb && DEBIAN_FRONTEND=noninteractive apt install -y -q ./cgtierd_*.deb) 2>&1 |
 	tail -n 3 | sed 's/^/# /'
 cat >/etc/cgtierd/cgtierd.yaml <<CONF
 global: {period: 2s, sample: 20ms}

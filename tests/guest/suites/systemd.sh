@@ -37,8 +37,13 @@ note "booted: $(systemctl is-system-running 2>&1); $(grep -c . /proc/self/mounti
 systemctl --failed --no-legend --plain | sed 's/^/# failed unit: /'
 
 t "the system booted with systemd as PID 1" sh -c 'test "$(cat /proc/1/comm)" = systemd'
+# (no network in the guest: the dependencies are in the image already)
 t "the package's dependencies resolve offline: apt install ./cgtierd_*.deb" \
-	sh -c 'cd /cgtier/deb && ls cgtierd_*.deb && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-download ./cgtierd_*.deb'
+	sh -c 'cd /cgtier/deb && ls cgtierd_*.deb && DEBIAN_FRONTEND=noninteractive apt install -y -q ./cgtierd_*.deb'
+if ! dpkg -s cgtierd >/dev/null 2>&1; then
+	echo "not ok - the rest of the suite: cgtierd is not installed"
+	return 0
+fi
 t "the package installed the unit, the daemon, its client and the configuration" \
 	sh -c 'dpkg -L cgtierd | grep -E "/cgtierd.service$|/sbin/cgtierd$|/sbin/cgtierctl$|^/etc/cgtierd/cgtierd.yaml$" && test -x /usr/sbin/cgtierd'
 systemctl cat "$unit" | sed 's/^/# unit: /'
@@ -58,6 +63,7 @@ t "cgtierd --check-config accepts the configuration" cgtierd --check-config
 t "systemctl start cgtierd: active" sh -c "systemctl start $unit && systemctl is-active $unit"
 t "systemctl status shows the backend" wait_for 20 sh -c "systemctl status $unit | grep -q 'Status: \".*backend'"
 systemctl status --no-pager "$unit" 2>&1 | sed 's/^/# status: /'
+is_active || journalctl -q -u "$unit" --no-pager | tail -n 30 | sed 's/^/# journal: /'
 backend=$(prop StatusText | sed -n 's/.*backend \([a-z.]*\).*/\1/p')
 note "backend: $backend"
 if [ -e /sys/fs/cgroup/system.slice/memory.tier.stat ]; then want=memory.tier; else want=stock; fi
@@ -69,7 +75,8 @@ t "the journal has the daemon's lines with their priorities" \
 pid0=$(prop MainPID)
 cp /etc/cgtierd/cgtierd.yaml /tmp/cgtierd.yaml.good
 echo "policies: [ {name: broken, fast_quota: lots} ]" >/etc/cgtierd/policies.d/broken.yaml
-t "systemctl reload with a broken configuration fails" sh -c "! systemctl reload $unit"
+t "systemctl reload with a broken configuration fails" \
+	sh -c "systemctl is-active $unit && ! systemctl reload $unit"
 t "the daemon is still active after the broken reload, same process" \
 	sh -c "systemctl is-active $unit && test \"\$(systemctl show -P MainPID $unit)\" = $pid0"
 t "the broken reload is logged at priority err with file:line:column" \
@@ -85,7 +92,7 @@ restarts0=$(prop NRestarts)
 note "watchdog: WatchdogUSec=$(prop WatchdogUSec), NRestarts=$restarts0, MainPID=$pid0"
 kill -STOP "$pid0"
 t "a stopped main loop: the watchdog kills the daemon and systemd restarts it" \
-	wait_for 240 sh -c "test \"\$(systemctl show -P NRestarts $unit)\" -gt $restarts0 && systemctl is-active $unit"
+	wait_for 300 sh -c "test \"\$(systemctl show -P NRestarts $unit)\" -gt $restarts0 && systemctl is-active $unit"
 pid1=$(prop MainPID)
 t "the restarted daemon is a new process" test "$pid1" != "$pid0" -a "$pid1" != 0
 t "the journal says why: watchdog timeout" sh -c "journalctl -q -u $unit | grep -i 'watchdog timeout'"
