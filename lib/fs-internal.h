@@ -17,6 +17,15 @@
  */
 int cgt__openat(int dirfd, const char *rel, int flags, uint64_t resolve);
 
+/*
+ * What cgt__openat() does when openat2() answers ENOSYS: @rel resolved one
+ * component at a time with openat(O_NOFOLLOW), stricter than any @resolve
+ * it stands in for: no absolute path and no ".." (-EXDEV), no symlink of
+ * any kind (-ELOOP), and with RESOLVE_NO_XDEV no mount crossed (-EXDEV,
+ * by statx's mount id; -ENOSYS if the kernel does not give it).
+ */
+int cgt__openat_walk(int dirfd, const char *rel, int flags, uint64_t resolve);
+
 /* Read all of @fd into @buf as cgt_fs_read() does; closes nothing. */
 int cgt__read_fd(int fd, char *buf, size_t len);
 

@@ -8,10 +8,16 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/openat2.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#ifndef STATX_MNT_ID
+#define STATX_MNT_ID 0x00001000U
+#endif
 
 #include "cgtier/fs.h"
 #include "cgtier/parse.h"
@@ -19,6 +25,80 @@
 
 /* What every access below the root obeys. */
 #define FS_RESOLVE (RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)
+
+/* The mount of @fd (statx STATX_MNT_ID), or 0 if the kernel does not say. */
+static uint64_t mount_id(int fd)
+{
+	struct statx stx;
+
+	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID, &stx) < 0 ||
+	    !(stx.stx_mask & STATX_MNT_ID))
+		return 0;
+	return stx.stx_mnt_id;
+}
+
+int cgt__openat_walk(int dirfd, const char *rel, int flags, uint64_t resolve)
+{
+	int extra = flags & O_PATH ? O_CLOEXEC : O_CLOEXEC | O_NOCTTY;
+	char buf[PATH_MAX], *save = NULL, *c, *next;
+	int cur = dirfd, fd = -EINVAL;
+	uint64_t mnt = 0;
+
+	if (!rel || strlen(rel) >= sizeof(buf))
+		return rel ? -ENAMETOOLONG : -EINVAL;
+	if (rel[0] == '/')
+		return -EXDEV; /* as RESOLVE_BENEATH: no absolute path */
+	strcpy(buf, rel);
+	if ((resolve & RESOLVE_NO_XDEV) && !(mnt = mount_id(dirfd)))
+		return -ENOSYS; /* cannot check: refuse rather than cross */
+	c = strtok_r(buf, "/", &save);
+	if (!c) /* "" */
+		return -ENOENT;
+	for (; c; c = next) {
+		struct stat st;
+
+		next = strtok_r(NULL, "/", &save);
+		if (!strcmp(c, "..")) {
+			fd = -EXDEV; /* never above @dirfd; no caller needs ".." */
+			break;
+		}
+		/*
+		 * Every component with O_NOFOLLOW: a symlink (a magic link
+		 * included) is refused, as RESOLVE_NO_SYMLINKS does; an
+		 * intermediate one must be a directory.
+		 */
+		if (next)
+			fd = openat(cur, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		else
+			fd = openat(cur, c, flags | extra | O_NOFOLLOW);
+		if (fd < 0) {
+			fd = -errno;
+			if ((fd == -ENOTDIR || fd == -ELOOP) &&
+			    fstatat(cur, c, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+				fd = -ELOOP;
+		}
+		if (fd >= 0 && !next && (flags & O_PATH) &&
+		    (fstat(fd, &st) < 0 || S_ISLNK(st.st_mode))) {
+			close(fd); /* O_PATH|O_NOFOLLOW opens the link itself */
+			fd = -ELOOP;
+		}
+		if (fd >= 0 && mnt && mount_id(fd) != mnt) {
+			close(fd);
+			fd = -EXDEV;
+		}
+		if (cur != dirfd)
+			close(cur);
+		cur = fd;
+		if (fd < 0)
+			break;
+	}
+	if (fd < 0 && cur >= 0 && cur != dirfd)
+		close(cur);
+	return fd;
+}
+
+/* openat2() is not there, or a seccomp filter answers ENOSYS for it */
+static bool no_openat2;
 
 int cgt__openat(int dirfd, const char *rel, int flags, uint64_t resolve)
 {
@@ -31,10 +111,22 @@ int cgt__openat(int dirfd, const char *rel, int flags, uint64_t resolve)
 	int tries = 0;
 	long fd;
 
+	if (no_openat2)
+		return cgt__openat_walk(dirfd, rel, flags, resolve);
 	/* EAGAIN: a concurrent rename raced the BENEATH check; try again */
 	do {
 		fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
 	} while (fd < 0 && (errno == EINTR || errno == EAGAIN) && ++tries < 16);
+	if (fd < 0 && errno == ENOSYS) {
+		/*
+		 * systemd's RestrictSUIDSGID= (it cannot look into struct
+		 * open_how) and some container runtimes' seccomp profiles
+		 * answer ENOSYS: resolve component by component instead, with
+		 * at least the same refusals.
+		 */
+		no_openat2 = true;
+		return cgt__openat_walk(dirfd, rel, flags, resolve);
+	}
 	return fd < 0 ? -errno : (int)fd;
 }
 

@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cgtier/fs.h"
+#include "lib/fs-internal.h"
 #include "unit.h"
 
 static void test_open_close(void **state)
@@ -66,6 +68,58 @@ static void test_stays_below_root(void **state)
 	assert_int_equal(cgt_fs_read(&fs, "/sys/same", buf, sizeof(buf)), 1);
 	assert_string_equal(buf, "1");
 	cgt_fs_close(&fs);
+	tmp_tree_remove(dir);
+}
+
+/*
+ * The fallback for openat2() answering ENOSYS (systemd's RestrictSUIDSGID=,
+ * container seccomp profiles): at least as strict as RESOLVE_BENEATH with
+ * no symlinks at all.
+ */
+static void test_openat_walk(void **state)
+{
+	char dir[4096], path[8192], buf[64];
+	int root, fd, r;
+
+	(void)state;
+	tmp_tree(dir);
+	tmp_put(dir, "sys/fs/knob", "7\n");
+	snprintf(path, sizeof(path), "%s/sys/etc", dir);
+	assert_int_equal(symlink("/etc", path), 0);
+	snprintf(path, sizeof(path), "%s/sys/same", dir);
+	assert_int_equal(symlink("fs/knob", path), 0);
+	snprintf(path, sizeof(path), "%s/sys/fsl", dir);
+	assert_int_equal(symlink("fs", path), 0);
+	root = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	assert_true(root >= 0);
+	fd = cgt__openat_walk(root, "sys/fs/knob", O_RDONLY, RESOLVE_BENEATH);
+	assert_true(fd >= 0);
+	r = cgt__read_fd(fd, buf, sizeof(buf));
+	close(fd);
+	assert_int_equal(r, 1); /* the newline stripped, as cgt_fs_read() does */
+	assert_string_equal(buf, "7");
+	/* ".", repeated slashes, a directory as O_PATH */
+	fd = cgt__openat_walk(root, "./sys//fs", O_PATH | O_DIRECTORY, RESOLVE_BENEATH);
+	assert_true(fd >= 0);
+	close(fd);
+	fd = cgt__openat_walk(root, ".", O_RDONLY | O_DIRECTORY, RESOLVE_BENEATH);
+	assert_true(fd >= 0);
+	close(fd);
+	/* no way out, no symlink followed, last or intermediate, O_PATH or not */
+	assert_int_equal(cgt__openat_walk(root, "/etc/passwd", O_RDONLY, 0), -EXDEV);
+	assert_int_equal(cgt__openat_walk(root, "sys/../../etc", O_RDONLY, 0), -EXDEV);
+	assert_int_equal(cgt__openat_walk(root, "sys/etc/passwd", O_RDONLY, 0), -ELOOP);
+	assert_int_equal(cgt__openat_walk(root, "sys/same", O_RDONLY, 0), -ELOOP);
+	assert_int_equal(cgt__openat_walk(root, "sys/same", O_PATH, 0), -ELOOP);
+	assert_int_equal(cgt__openat_walk(root, "sys/fsl/knob", O_RDONLY, 0), -ELOOP);
+	assert_int_equal(cgt__openat_walk(root, "sys/fs/knob/x", O_RDONLY, 0), -ENOTDIR);
+	assert_int_equal(cgt__openat_walk(root, "sys/none", O_RDONLY, 0), -ENOENT);
+	assert_int_equal(cgt__openat_walk(root, "", O_RDONLY, 0), -ENOENT);
+	/* one file system here: RESOLVE_NO_XDEV passes */
+	fd = cgt__openat_walk(root, "sys/fs/knob", O_RDONLY, RESOLVE_NO_XDEV);
+	assert_true(fd >= 0);
+	close(fd);
+	close(root);
 	tmp_tree_remove(dir);
 }
 
@@ -274,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_open_close),
 		cmocka_unit_test(test_path_must_be_absolute),
 		cmocka_unit_test(test_stays_below_root),
+		cmocka_unit_test(test_openat_walk),
 		cmocka_unit_test(test_read_strips_newline),
 		cmocka_unit_test(test_read_too_big),
 		cmocka_unit_test(test_read_missing),

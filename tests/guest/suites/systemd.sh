@@ -69,6 +69,28 @@ note "backend: $backend"
 if [ -e /sys/fs/cgroup/system.slice/memory.tier.stat ]; then want=memory.tier; else want=stock; fi
 t "the backend is the one the kernel offers ($want)" test "$backend" = "$want"
 t "cgtierctl status answers over the unit's socket" cgtierctl status
+
+# The hardened unit still lets the daemon do its work: a BestEffort pod
+# over the batch policy's 64 MiB quota is brought within it (our kernel:
+# memory.tier.max; stock: the daemon's own move_pages(2) over pagemap,
+# which needs the unit's capabilities and system calls).
+be_pod=kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod5d1c2b3a_4e5f_4a6b_8c7d_9e0f1a2b3c4d.slice
+be=$be_pod/cri-containerd-1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809.scope
+mkcg "$be"
+(echo 0 >"/sys/fs/cgroup/$be/cgroup.procs" &&
+	exec cgtier-workload -s 160 -p stream -w 1 -n 0 -q >/dev/null 2>&1) &
+be_pid=$!
+be_fast() {
+	awk '$1 == "anon" || $1 == "file" { for (i = 2; i <= NF; i++) if ($i ~ /^N0=/) { sub(/^N0=/, "", $i); s += $i } }
+	     END { printf "%d", s }' "/sys/fs/cgroup/$be_pod/memory.numa_stat"
+}
+be_within() { [ "$(be_fast)" -gt 0 ] && [ "$(be_fast)" -le $((66 * 1048576)) ]; }
+sleep 5
+t "under the unit: a BestEffort pod is brought within its 64 MiB quota + 2 MiB" wait_for 60 be_within
+note "the BestEffort pod: $(be_fast) bytes on node 0; $(cgtierctl status | grep -c besteffort) status line(s)"
+kill "$be_pid"
+wait "$be_pid" 2>/dev/null
+rmdir "/sys/fs/cgroup/$be" "/sys/fs/cgroup/$be_pod"
 t "the journal has the daemon's lines with their priorities" \
 	sh -c "journalctl -q -u $unit -o json | grep -q '\"PRIORITY\":\"5\"'"
 
@@ -92,7 +114,7 @@ restarts0=$(prop NRestarts)
 note "watchdog: WatchdogUSec=$(prop WatchdogUSec), NRestarts=$restarts0, MainPID=$pid0"
 kill -STOP "$pid0"
 t "a stopped main loop: the watchdog kills the daemon and systemd restarts it" \
-	wait_for 300 sh -c "test \"\$(systemctl show -P NRestarts $unit)\" -gt $restarts0 && systemctl is-active $unit"
+	wait_for 150 sh -c "test \"\$(systemctl show -P NRestarts $unit)\" -gt $restarts0 && systemctl is-active $unit"
 pid1=$(prop MainPID)
 t "the restarted daemon is a new process" test "$pid1" != "$pid0" -a "$pid1" != 0
 t "the journal says why: watchdog timeout" sh -c "journalctl -q -u $unit | grep -i 'watchdog timeout'"
@@ -111,10 +133,14 @@ t "cgtierd's exposure score is lower than systemd-oomd's and earlyoom's" \
 	awk -v c="$score_cgtierd" -v o="$score_systemd_oomd" -v e="$score_earlyoom" \
 	'BEGIN { print "cgtierd " c ", systemd-oomd " o ", earlyoom " e; exit !(c + 0 > 0 && c + 0 < o + 0 && c + 0 < e + 0) }'
 
-# The daemon issue's benchmark with cgtierd under the hardened unit.
+# The daemon issue's benchmark with cgtierd under the hardened unit, on
+# our kernel (on stock, the pod above showed the stock backend at work
+# under the unit; its benchmark is stock-tenants.test, run by hand).
 rm -f /etc/cgtierd/policies.d/batch.yaml
-tenants_daemon=systemd
-. /cgtier/suites/tenants.sh
+if [ "$want" = memory.tier ]; then
+	tenants_daemon=systemd
+	. /cgtier/suites/tenants.sh
+fi
 
 t "systemctl stop cgtierd: inactive, no failure" \
 	sh -c "systemctl stop $unit; systemctl is-active $unit; test \"\$(systemctl show -P Result $unit)\" = success"
