@@ -47,6 +47,12 @@ fi
 t "the package installed the unit, the daemon, its client and the configuration" \
 	sh -c 'dpkg -L cgtierd | grep -E "/cgtierd.service$|/sbin/cgtierd$|/sbin/cgtierctl$|^/etc/cgtierd/cgtierd.yaml$" && test -x /usr/sbin/cgtierd'
 systemctl cat "$unit" | sed 's/^/# unit: /'
+# As Debian daemons are, the package enabled and started it (with the
+# packaged configuration: no policy, nothing done); the admin then writes
+# a policy and starts it anew.
+t "the package enabled and started the unit" \
+	sh -c "systemctl is-enabled $unit && systemctl is-active $unit"
+systemctl stop "$unit"
 
 # cgtierd moves pages; NUMA balancing would move them too
 echo 0 >/proc/sys/kernel/numa_balancing
