@@ -61,6 +61,23 @@ static const char cfg_yaml[] =
 	"    match: {cgroups: ['system.slice/**']}\n"
 	"    mode: observe\n";
 
+/* The benchmark's configuration, or NULL (the reason on stderr). */
+static struct cgt_config *bench_config(void)
+{
+	struct cgt_config *cfg = cgt_config_new();
+	struct cgt_diag d;
+
+	cgt_diag_init(&d);
+	if (!cfg || cgt_config_parse(cfg, "bench.yaml", cfg_yaml, strlen(cfg_yaml), true, &d) ||
+	    cgt_config_finish(cfg, &d)) {
+		fprintf(stderr, "bench-decide: config: %s\n", d.n ? d.msg[0] : "no memory");
+		cgt_config_free(cfg);
+		cfg = NULL;
+	}
+	cgt_diag_clear(&d);
+	return cfg;
+}
+
 /* libc's syscall(2) with openat2 emulated when the kernel (valgrind) lacks it. */
 long syscall(long nr, ...)
 {
@@ -191,22 +208,15 @@ __attribute__((noinline)) int bench_cycle(const struct cgt_fs *fs, const struct 
 
 static int run(const char *dir)
 {
-	struct cgt_config *cfg = cgt_config_new();
+	struct cgt_config *cfg = bench_config();
 	struct cgt_topology topo;
 	struct cgt_snapshot s;
 	struct cgt_plan p;
-	struct cgt_diag d;
 	struct cgt_fs fs = { .dirfd = -1 };
 	int r;
 
-	cgt_diag_init(&d);
-	if (!cfg || cgt_config_parse(cfg, "bench.yaml", cfg_yaml, strlen(cfg_yaml), true, &d) ||
-	    cgt_config_finish(cfg, &d)) {
-		fprintf(stderr, "bench-decide: config: %s\n", d.n ? d.msg[0] : "no memory");
-		cgt_diag_clear(&d);
-		cgt_config_free(cfg);
+	if (!cfg)
 		return 1;
-	}
 	r = cgt_fs_open(&fs, dir);
 	if (r == 0)
 		r = cgt_topology_load(&fs, &topo);
@@ -222,7 +232,6 @@ static int run(const char *dir)
 		fprintf(stderr, "bench-decide: %s: %s\n", dir, strerror(-r));
 	}
 	cgt_fs_close(&fs);
-	cgt_diag_clear(&d);
 	cgt_config_free(cfg);
 	return r ? 1 : 0;
 }
@@ -238,22 +247,14 @@ __attribute__((noinline)) int bench_period(struct cgt_loop *l, struct cgt_report
 
 static int run_loop(const char *dir)
 {
-	struct cgt_config *cfg = cgt_config_new();
+	struct cgt_config *cfg = bench_config();
 	struct cgt_report rep = { 0 };
 	struct cgt_loop l = { 0 };
-	struct cgt_diag d;
 	uint64_t first = 0;
 	int r;
 
-	cgt_diag_init(&d);
-	if (!cfg || cgt_config_parse(cfg, "bench.yaml", cfg_yaml, strlen(cfg_yaml), true, &d) ||
-	    cgt_config_finish(cfg, &d)) {
-		fprintf(stderr, "bench-decide: config: %s\n", d.n ? d.msg[0] : "no memory");
-		cgt_diag_clear(&d);
-		cgt_config_free(cfg);
+	if (!cfg)
 		return 1;
-	}
-	cgt_diag_clear(&d);
 	r = cgt_loop_init(&l, dir, cfg, false);
 	if (r == 0)
 		r = cgt_loop_period(&l);
