@@ -55,16 +55,3 @@ mkcg() {
 		mkdir -p "/sys/fs/cgroup/$_p"
 	done
 }
-
-# wait_for N COMMAND...: up to N seconds (one try a second) for COMMAND to
-# succeed, quietly; the last try's output and status are the result
-wait_for() {
-	_n=$1
-	shift
-	while [ "$_n" -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 1
-		_n=$((_n - 1))
-	done
-	"$@"
-}

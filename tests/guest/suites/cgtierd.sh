@@ -51,6 +51,17 @@ charged() {
 		"$cg/$1/memory.tier.stat"
 }
 
+# wait_for N COMMAND...: up to N seconds (about N periods) for COMMAND
+wait_for() {
+	_n=$1
+	shift
+	while [ "$_n" -gt 0 ]; do
+		"$@" && return 0
+		sleep 1
+		_n=$((_n - 1))
+	done
+	"$@"
+}
 
 limit_is() {
 	grep -qx "$fast $1" "$cg/$hog_pod/memory.tier.max"

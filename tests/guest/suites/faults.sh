@@ -35,6 +35,17 @@ policies:
     demote_rate: max
 CONF
 
+# wait_for N COMMAND...: up to N seconds for COMMAND
+wait_for() {
+	_n=$1
+	shift
+	while [ "$_n" -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 1
+		_n=$((_n - 1))
+	done
+	"$@"
+}
 
 fds() {
 	ls "/proc/$daemon/fd" | wc -l

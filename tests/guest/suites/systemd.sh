@@ -13,6 +13,17 @@
 
 unit=cgtierd.service
 
+# wait_for N COMMAND...: up to N seconds for COMMAND to succeed
+wait_for() {
+	_n=$1
+	shift
+	while [ "$_n" -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 1
+		_n=$((_n - 1))
+	done
+	"$@"
+}
 
 prop() {
 	systemctl show -P "$1" "$unit"
