@@ -23,6 +23,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sysexits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -511,10 +512,19 @@ static void warn_numa_balancing(const struct cgt_fs *fs)
 			 (unsigned long long)mode);
 }
 
+/*
+ * Exit status of a start-up failure that starting again cannot cure (no
+ * valid configuration, no cgroup2 hierarchy): EX_CONFIG, which the unit's
+ * RestartPreventExitStatus= names, so that systemd leaves the unit failed
+ * instead of restarting it every RestartSec= for ever.
+ */
+#define CGT_EXIT_PERMANENT EX_CONFIG
+
 static int run_daemon(const struct cgt_options *o)
 {
 	struct daemon d;
 	struct cgt_config *c = NULL;
+	bool permanent = false;
 	int r;
 
 	memset(&d, 0, sizeof(d));
@@ -523,7 +533,7 @@ static int run_daemon(const struct cgt_options *o)
 	cgt_log_setup(CGT_LOG_INFO);
 	if (load_config(o, &c, NULL) < 0) {
 		cgt_err("no valid configuration: not starting");
-		return 1;
+		return CGT_EXIT_PERMANENT;
 	}
 	cgt_log_set_level(c->global.log_level);
 	r = cgt_loop_init(&d.loop, o->root, c, o->dry_run);
@@ -535,6 +545,7 @@ static int run_daemon(const struct cgt_options *o)
 		cgt_err("global.cgroup_root %s: only %s is supported by the daemon",
 			c->global.cgroup_root, CGT_CGROUP_ROOT);
 		r = -EINVAL;
+		permanent = true;
 		goto out;
 	}
 	/* A fixture tree (--root) is no mount; the real root must be cgroup2. */
@@ -548,6 +559,7 @@ static int run_daemon(const struct cgt_options *o)
 			cgt_err("%s is not a cgroup2 mount (cgroup v1 or hybrid): cgtierd needs the unified hierarchy",
 				CGT_CGROUP_ROOT);
 			r = -EMEDIUMTYPE;
+			permanent = true;
 			goto out;
 		}
 	}
@@ -584,7 +596,9 @@ out:
 	sd_event_source_unref(d.timer);
 	sd_event_unref(d.event);
 	cgt_loop_clear(&d.loop);
-	return r < 0 ? 1 : 0;
+	if (r >= 0)
+		return 0;
+	return permanent ? CGT_EXIT_PERMANENT : 1;
 }
 
 static int parse_options(int argc, char **argv, struct cgt_options *o)

@@ -4,7 +4,8 @@
 # its unit used as shipped.  Checks that the unit starts and shows the
 # backend, that `systemctl reload` with a broken configuration fails and
 # keeps the old one, that a stopped main loop gets the daemon killed by the
-# watchdog and restarted, the journal's priorities, the unit's exposure
+# watchdog and restarted, that a broken configuration at start-up leaves
+# the unit failed instead of restarting it, the journal's priorities, the unit's exposure
 # score next to systemd-oomd's and earlyoom's (measured the same way), and
 # then the daemon issue's benchmark (the tenants suite) with cgtierd
 # running under the hardened unit.  Runs on our kernel (memory.tier
@@ -150,4 +151,18 @@ fi
 
 t "systemctl stop cgtierd: inactive, no failure" \
 	sh -c "systemctl stop $unit; systemctl is-active $unit; test \"\$(systemctl show -P Result $unit)\" = success"
+
+# What a restart cannot cure: with no valid configuration at start-up the
+# daemon exits 78 (EX_CONFIG) and the unit's RestartPreventExitStatus=
+# leaves it failed, instead of a restart every RestartSec= (5 s) for ever.
+echo "policies: [ {name: broken, fast_quota: lots} ]" >/etc/cgtierd/policies.d/broken.yaml
+systemctl start "$unit" 2>/dev/null
+sleep 12
+note "a broken configuration at start: $(systemctl show -p ActiveState -p Result -p ExecMainStatus -p NRestarts "$unit" | tr '\n' ' ')"
+t "a broken configuration at start: exit status 78, the unit failed, not restarted (12 s later)" \
+	sh -c "systemctl is-failed -q $unit && test \"\$(systemctl show -P ExecMainStatus $unit)\" = 78 &&
+		test \"\$(systemctl show -P NRestarts $unit)\" = 0"
+rm /etc/cgtierd/policies.d/broken.yaml
+t "the configuration fixed, systemctl start works again" \
+	sh -c "systemctl start $unit && systemctl is-active $unit && systemctl stop $unit"
 journalctl -q -u "$unit" -p warning --no-pager | tail -n 40 | sed 's/^/# journal warning+: /'
