@@ -119,6 +119,7 @@ struct workload {
 	/* hotset / moving */
 	size_t hot_pages;
 	size_t hot_first;         /* first page of the current hot region */
+	uint64_t hot_epoch;       /* moving: how many times it has moved */
 	size_t nr_regions;        /* disjoint hot regions (moving) */
 	uint64_t hot_thresh;      /* hot if 32 random bits < this */
 	uint64_t write_thresh;    /* write if 32 random bits < this */
@@ -705,6 +706,7 @@ static void update_hot_region(struct workload *w, double now)
 	size_t region = (size_t)(epoch % w->nr_regions);
 
 	w->hot_first = w->nr_pages - (region + 1) * w->hot_pages;
+	w->hot_epoch = epoch;
 }
 
 static inline size_t pick_hot_or_cold(struct workload *w)
@@ -859,6 +861,8 @@ static int report_window(struct workload *w, uint64_t idx, double t)
 		printf(" absent_pages=%zu", w->absent_pages);
 		if (w->opt.pattern == PAT_HOTSET || w->opt.pattern == PAT_MOVING)
 			printf(" hot_fast=%.4f", hot_fast_share(w));
+		if (w->opt.pattern == PAT_MOVING)
+			printf(" hot_epoch=%" PRIu64, w->hot_epoch);
 		printf("\n");
 		fflush(stdout);
 	}

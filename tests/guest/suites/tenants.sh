@@ -163,7 +163,10 @@ run() {
 	    -v ooms="$ooms" -v verify="$(grep -c '^verify=ok' /tmp/a.out)" '
 		FILENAME ~ /a.out/ && /^window=/ {
 			for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-			e = int((f["t"] - 0.001) / 30); if (e >= moves) e = moves - 1
+			# the hot set the window measured, as the workload counts
+			# them (a window that ends past the last move measures a
+			# hot set outside the benchmark: left out)
+			e = f["hot_epoch"] + 0; if (e >= moves) next
 			if (!(e in settle) && f["hot_fast"] >= 0.95) settle[e] = f["t"] - 30 * e
 			if ((e in settle) && (!(e in low) || f["hot_fast"] < low[e])) low[e] = f["hot_fast"]
 			last_hf = f["hot_fast"]; last_t = f["t"]
