@@ -4,12 +4,12 @@
 # its unit used as shipped.  Checks that the unit starts and shows the
 # backend, that `systemctl reload` with a broken configuration fails and
 # keeps the old one, that a stopped main loop gets the daemon killed by the
-# watchdog and restarted, that a broken configuration at start-up leaves
-# the unit failed instead of restarting it, the journal's priorities, the unit's exposure
-# score next to systemd-oomd's and earlyoom's (measured the same way), and
-# then the daemon issue's benchmark (the tenants suite) with cgtierd
-# running under the hardened unit.  Runs on our kernel (memory.tier
-# backend) and on stock 6.12 (stock backend).
+# watchdog and restarted, the journal's priorities, the unit's exposure
+# score next to systemd-oomd's and earlyoom's (measured the same way), the
+# daemon issue's benchmark (the tenants suite) with cgtierd running under
+# the hardened unit, and that a broken configuration at start-up leaves
+# the unit failed instead of restarting it.  Runs on our kernel
+# (memory.tier backend) and on stock 6.12 (stock backend).
 # Run by `cgtier-testbed run systemd` and `cgtier-testbed run --stock systemd`.
 
 unit=cgtierd.service
