@@ -24,6 +24,7 @@ if [ -e /sys/kernel/debug/kmemleak ]; then
 	echo 10000 >/sys/kernel/debug/sched/numa_balancing/hot_threshold_ms &&
 		note "numa_balancing hot_threshold_ms: $(cat /sys/kernel/debug/sched/numa_balancing/hot_threshold_ms)"
 fi
+note "paging: $(grep -q '^flags.* la57' /proc/cpuinfo && echo 5-level || echo 4-level) ($(cat /proc/cmdline | tr ' ' '\n' | grep -x no5lvl || echo 'no no5lvl'))"
 note "memory tiers: $(for t in /sys/devices/virtual/memory_tiering/memory_tier*; do
 	printf '%s=%s ' "${t##*/}" "$(cat "$t/nodelist")"; done)"
 for lru_gen in $lru_modes; do
