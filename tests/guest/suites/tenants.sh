@@ -42,11 +42,20 @@ moves=3     # hot sets: at start, after 30 s, after 60 s
 # set it again and looks idle (README, "The testbed").
 tlb="--tlb-flush-ms 100"
 hot_mib=48
+# The sample window: under TCG a page's accessed bit is set again only
+# after a TLB flush (the workload's, or one of TCG's own), so the window
+# decides how many of the hot pages a period sees, and of the cold ones.
+# One run each: 20 ms settled within 7.4, 9.2 and 4.7 periods with 1.04
+# promoted per hot byte at worst; 100 ms within about 8, 3 and 3 periods
+# (a coarser count) but promoted 1.99 per hot byte (cold pages seen in 3
+# of 4 windows); 50 ms within 3.6, 8.2, 3.1 and 4.6, 2.7, 3.9 periods
+# with 1.21 and 1.26.
+sample=50ms
 
 cat >"$conf" <<EOF
 global:
   period: ${period}s
-  sample: 20ms
+  sample: $sample
   socket: $sock
   log_level: debug
 policies:
@@ -71,29 +80,30 @@ fast_bytes() {
 	     END { printf "%d", s }' "$cg/$1/memory.numa_stat"
 }
 
-# json_unit FIELD: FIELD of the tenant's unit in cgtierctl's status JSON
-json_unit() {
-	cgtierctl --socket "$sock" --json status 2>/dev/null |
-		sed 's/},{/}\n{/g' | grep "\"cgroup\":\"$a_pod\"" |
-		sed -n "s/.*\"$1\":\\([^,}]*\\).*/\\1/p"
-}
-
-# json_periods: the periods the daemon has run (0 without one)
-json_periods() {
-	cgtierctl --socket "$sock" --json status 2>/dev/null |
-		sed -n 's/.*"periods":\([0-9]*\).*/\1/p'
+# status_field FIELD: FIELD of the tenant's unit in the status JSON in
+# $_json (periods: the daemon's period count)
+status_field() {
+	if [ "$1" = periods ]; then
+		printf '%s\n' "$_json" | sed -n 's/.*"periods":\([0-9]*\).*/\1/p'
+	else
+		printf '%s\n' "$_json" | sed 's/},{/}\n{/g' | grep "\"cgroup\":\"$a_pod\"" |
+			sed -n "s/.*\"$1\":\\([^,}]*\\).*/\\1/p"
+	fi
 }
 
 # sampler: every 2 s, t, B's fast bytes, the daemon's promoted bytes and
-# hot-in-fast % for A, the kernel's promotions
+# hot-in-fast % for A and its period count, from one status request (the
+# daemon answers between periods, so a request can wait for one: t is when
+# the answer came), the kernel's promotions
 sampler() {
 	_t0=$(cut -d' ' -f1 /proc/uptime)
 	while :; do
+		_json=$(cgtierctl --socket "$sock" --json status 2>/dev/null)
 		_now=$(cut -d' ' -f1 /proc/uptime)
 		echo "t=$(awk -v a="$_now" -v b="$_t0" 'BEGIN { printf "%.1f", a - b }')" \
 			"b_fast=$(fast_bytes "$b_pod")" \
-			"promoted=$(json_unit promoted)" "hif=$(json_unit hot_in_fast_pct)" \
-			"periods=$(json_periods)" \
+			"promoted=$(status_field promoted)" "hif=$(status_field hot_in_fast_pct)" \
+			"periods=$(status_field periods)" \
 			"pgpromote=$(awk '$1 == "pgpromote_success" { print $2 }' /proc/vmstat)"
 		sleep 2
 	done
@@ -180,16 +190,22 @@ run() {
 			hif = s["hif"]
 			if (s["periods"] != "") { ns++; st_t[ns] = s["t"]; st_p[ns] = s["periods"] }
 		}
-		# periods(T): the daemon periods run by time T (the first sample at or after it)
+		# periods(T): the daemon periods run by time T, interpolated
+		# between the samples around it (a sample is 2-8 s apart under
+		# TCG, a period 2-4.5 s)
 		function periods(T,   i) {
-			for (i = 1; i <= ns; i++) if (st_t[i] >= T) return st_p[i]
-			return ns ? st_p[ns] : -1
+			if (!ns) return -1
+			if (T <= st_t[1]) return st_p[1]
+			for (i = 2; i <= ns; i++)
+				if (st_t[i] >= T)
+					return st_p[i - 1] + (st_p[i] - st_p[i - 1]) * (T - st_t[i - 1]) / (st_t[i] - st_t[i - 1])
+			return st_p[ns]
 		}
 		END {
 			row = sprintf("%-34s", label); worst = 0; ratio_max = 0; pworst = 0
 			for (e = 0; e < moves; e++) {
 				np = (e in settle && ns) ? periods(30 * e + settle[e]) - periods(30 * e) : -1
-				st = (e in settle) ? sprintf("%3.0fs/%sp", settle[e], np < 0 ? "?" : np) : "never"
+				st = (e in settle) ? sprintf("%3.0fs/%sp", settle[e], np < 0 ? "?" : sprintf("%.1f", np)) : "never"
 				row = row sprintf(" %8s", st)
 				if (!(e in settle)) worst = 999; else if (settle[e] > worst) worst = settle[e]
 				if (!(e in settle) || np < 0) pworst = 999; else if (np > pworst) pworst = np
@@ -227,11 +243,14 @@ if [ -e "$cg/probe.tmp/memory.tier.stat" ]; then
 		awk -v r="$(fig ratio_max)" 'BEGIN { print "worst " r; exit !(r <= 1.5) }'
 	t "cgtierd: B never above its quota + 2 MiB after the first period" \
 		awk -v b="$(fig bmax)" 'BEGIN { print "B max " b; exit !(b <= 66 * 1048576) }'
-	# Measured, not asserted (yet): in the emulated guest a period over
-	# these 1 GiB of tracked pages takes 1-2.5 s and the workload's access
-	# rate varies with the host's load, so how fast the hot set settles
-	# varies from run to run (15-30 s seen); asserted, it would fail CI on
-	# the host's load rather than on the daemon.
+	# Settling is counted in the daemon's periods, which stretch with the
+	# host's load as the workload slows with it (seconds do not: 8-24 s
+	# seen); the count is interpolated between the status samples.
+	t "cgtierd: the hot set is >= 95 % in the fast tier within 10 periods of A's start and of each move" \
+		awk -v p="$(fig settle_periods_max)" 'BEGIN { print "slowest " p " periods"; exit !(p >= 0 && p <= 10) }'
+	# Printed, not asserted: the lowest share after settling (0.955-0.977
+	# seen) and the two figures' agreement (cgtierd's at its last period,
+	# the workload's at its last window).
 	note "cgtierd: slowest settling $(fig settle_max) s, $(fig settle_periods_max) periods of the daemon (item 2: within 10 periods; a period is ${period} s or the time its work takes, 2.5-4.5 s under TCG); lowest hot_fast after settling $(fig low) (item 2: >= 0.95)"
 	note "cgtierd: hot-in-fast $(fig hif) % by cgtierd, $(awk -v g="$(fig last_hf)" 'BEGIN { print 100 * g }') % by the ground truth (item 2: within 3 points)"
 else
