@@ -9,8 +9,9 @@
 # own hot-in-fast figure against the ground truth, OOM kills, contents.
 #
 # On our kernel: cgtierd with the memory.tier backend (the promotion
-# ratio and the hog's quota asserted; settling and the figures' agreement
-# reported, see below).  On the stock kernel: cgtierd with the stock backend, then
+# ratio, the hog's quota and settling within 10 periods asserted; the
+# lowest share after settling and the figures' agreement reported, see
+# below).  On the stock kernel: cgtierd with the stock backend, then
 # upstream tiering alone (NUMA balancing mode 2 + demotion, no daemon),
 # reported side by side (no thresholds: they may do worse).
 # Run by `cgtier-testbed run tenants` and `cgtier-testbed run --stock tenants`.
