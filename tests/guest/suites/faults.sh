@@ -229,14 +229,20 @@ rmdir "$cg/pods.slice/p1" "$cg/pods.slice"
 node1_free_mib() {
 	awk '$3 == "MemFree:" { print int($4 / 1024) }' /sys/devices/system/node/node1/meminfo
 }
+node1_bytes() {
+	awk '$1 == "anon" { for (i = 2; i <= NF; i++) if ($i ~ /^N1=/) { sub(/^N1=/, "", $i); print $i } }' "$cg/$1/memory.numa_stat"
+}
 mkcg fill.slice/f
+fill_mib=$(( $(node1_free_mib) - 40 ))
 (echo 0 >"$cg/fill.slice/f/cgroup.procs" &&
-	exec cgtier-workload -s "$(( $(node1_free_mib) - 40 ))" --place 1 -p stream -w 1 -n 0 -q >/dev/null 2>&1) &
+	exec cgtier-workload -s "$fill_mib" --place 1 -p stream -w 1 -n 0 -q >/dev/null 2>&1) &
 filler=$!
-# (40 MiB left: the filler's own move_pages(2) must not fail, which the
-# kernel would log as a page allocation failure; the pod's excess is more)
-node1_full() { [ "$(node1_free_mib)" -lt 60 ]; }
-wait_for 60 node1_full
+# 40 MiB are left, and the pod starts only once the filler's own
+# move_pages(2) is done: a move_pages(2) to a full node fails, and the
+# kernel logs that as a page allocation failure.  The pod's excess is more
+# than what is left, so the pod's demotions fail.
+filler_placed() { [ "$(node1_bytes fill.slice/f)" -ge $(( (fill_mib - 1) * 1048576 )) ]; }
+wait_for 60 filler_placed
 note "slow node full: node 1 has $(node1_free_mib) MiB free"
 mkcg pods.slice/p2
 (echo 0 >"$cg/pods.slice/p2/cgroup.procs" &&
