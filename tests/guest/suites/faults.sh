@@ -52,10 +52,12 @@ fds() {
 }
 
 # fast_bytes CGROUP: its bytes on node 0 (memory.numa_stat anon + file)
-fast_bytes() {
-	awk '$1 == "anon" || $1 == "file" { for (i = 2; i <= NF; i++) if ($i ~ /^N0=/) { sub(/^N0=/, "", $i); s += $i } }
-	     END { printf "%d", s }' "$cg/$1/memory.numa_stat"
+# node_bytes NODE CGROUP: its anon and file bytes on the node
+node_bytes() {
+	awk -v key="N$1=" '$1 == "anon" || $1 == "file" { for (i = 2; i <= NF; i++) if (index($i, key) == 1) s += substr($i, length(key) + 1) }
+	     END { printf "%d", s }' "$cg/$2/memory.numa_stat"
 }
+fast_bytes() { node_bytes 0 "$1"; }
 
 rss_kib() {
 	awk '$1 == "VmRSS:" { print $2 }' "/proc/$daemon/status"
@@ -229,9 +231,6 @@ rmdir "$cg/pods.slice/p1" "$cg/pods.slice"
 node1_free_mib() {
 	awk '$3 == "MemFree:" { print int($4 / 1024) }' /sys/devices/system/node/node1/meminfo
 }
-node1_bytes() {
-	awk '$1 == "anon" { for (i = 2; i <= NF; i++) if ($i ~ /^N1=/) { sub(/^N1=/, "", $i); print $i } }' "$cg/$1/memory.numa_stat"
-}
 mkcg fill.slice/f
 fill_mib=$(( $(node1_free_mib) - 40 ))
 (echo 0 >"$cg/fill.slice/f/cgroup.procs" &&
@@ -241,7 +240,7 @@ filler=$!
 # move_pages(2) is done: a move_pages(2) to a full node fails, and the
 # kernel logs that as a page allocation failure.  The pod's excess is more
 # than what is left, so the pod's demotions fail.
-filler_placed() { [ "$(node1_bytes fill.slice/f)" -ge $(( (fill_mib - 1) * 1048576 )) ]; }
+filler_placed() { [ "$(node_bytes 1 fill.slice/f)" -ge $(( (fill_mib - 1) * 1048576 )) ]; }
 wait_for 60 filler_placed
 note "slow node full: node 1 has $(node1_free_mib) MiB free"
 mkcg pods.slice/p2
