@@ -37,3 +37,49 @@ for lru_gen in $lru_modes; do
 		t "memtier[$mode]: three-tier case ran" grep -q "^ok [0-9]* test_memtier_three_tiers" /tmp/ksft.out
 	fi
 done
+
+# Coldest first, with the kernel's own parts only (kernel issue item 2):
+# a cgroup at "tierN 64M" runs cgtier-workload over 256 MiB with a 32 MiB
+# hot set, which lies at the end of its buffer, so the quota's redirection
+# puts the hot set on the slow tier and the first 64 MiB (cold) on the
+# fast one.  memory.tier.age scans it every 200 ms and, after each scan,
+# a loop asks memory.tier.promote for 32 MiB, the documented path of an
+# agent: promotion at the max demotes what is older than the youngest
+# generation to make room.  The workload's oracle efficiency with -K 64
+# (its own accounting of where its accesses landed, from move_pages(2)
+# queries) must reach 0.95, with the cgroup within the quota (numa_stat).
+coldest_first() {
+	cg=/sys/fs/cgroup/coldest
+	fast=$(basename "$(grep -l '^0$' /sys/devices/virtual/memory_tiering/memory_tier*/nodelist | head -n 1 | xargs dirname)")
+	fast=tier${fast#memory_tier}
+	mkdir $cg || return 1
+	echo "$fast 64M" >$cg/memory.tier.max &&
+		echo "period_ms 200" >$cg/memory.tier.age || return 1
+	(echo 0 >$cg/cgroup.procs &&
+		exec cgtier-workload -s 256 -p hotset -H 32 -K 64 -w 2 -n 20 >/tmp/coldest.out 2>&1) &
+	pid=$!
+	seen=0 requests=0
+	while kill -0 $pid 2>/dev/null; do
+		scans=$(awk '$1 == "scans" { print $2 }' $cg/memory.tier.age)
+		if [ "$scans" != "$seen" ]; then
+			# EAGAIN whenever less than 32 MiB was young below
+			echo "$fast 32M" >$cg/memory.tier.promote 2>/dev/null
+			seen=$scans requests=$((requests + 1))
+		fi
+		sleep 0.05
+	done
+	wait $pid
+	rc=$?
+	n0=$(awk '$1 == "anon" { for (i = 2; i <= NF; i++) if ($i ~ /^N0=/) { sub(/^N0=/, "", $i); print $i } }' $cg/memory.numa_stat)
+	echo "workload exit status $rc, $requests requests, $(awk '$1 == "scans" { print $2 }' $cg/memory.tier.age) scans"
+	echo "memory.tier.stat: $(grep "^$fast " $cg/memory.tier.stat)"
+	echo "memory.tier.events: $(tr '\n' ' ' <$cg/memory.tier.events)"
+	grep -v '^#' /tmp/coldest.out
+	eff=$(grep '^window=' /tmp/coldest.out | tail -n 3 | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "eff") e += kv[2] } n++ } END { printf "%.3f", e / n }')
+	echo "oracle efficiency, mean of the last 3 windows of 2 s: $eff; node 0 anon at the end: $n0 bytes"
+	rmdir $cg
+	[ $rc -eq 0 ] && [ "$n0" -le $((66 << 20)) ] &&
+		awk -v e="$eff" 'BEGIN { exit !(e >= 0.95) }'
+}
+echo y >/sys/kernel/mm/lru_gen/enabled
+t "memtier: coldest first at a quota, with memory.tier.age and memory.tier.promote (oracle efficiency >= 0.95)" coldest_first
