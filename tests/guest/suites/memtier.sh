@@ -27,6 +27,14 @@ fi
 note "paging: $(grep -q '^flags.* la57' /proc/cpuinfo && echo 5-level || echo 4-level) ($(cat /proc/cmdline | tr ' ' '\n' | grep -x no5lvl || echo 'no no5lvl'))"
 note "memory tiers: $(for t in /sys/devices/virtual/memory_tiering/memory_tier*; do
 	printf '%s=%s ' "${t##*/}" "$(cat "$t/nodelist")"; done)"
+# The parsers' KUnit tests (CONFIG_MEMCG_TIER_KUNIT_TEST) ran at boot and
+# reported in the kernel log: the suite passed and no case failed.
+kunit_parsers() {
+	dmesg | grep -E '(ok|Subtest:|pass:|fail:).*memcg_tier|# memcg_tier' | sed 's/^\[[^]]*\] *//'
+	dmesg | grep -Eq '\] ok [0-9]+ memcg_tier$' &&
+		! dmesg | grep -Eq 'not ok [0-9]+ memcg_tier'
+}
+t "memtier: KUnit tests of the memory.tier.* parsers" kunit_parsers
 for lru_gen in $lru_modes; do
 	echo $lru_gen >/sys/kernel/mm/lru_gen/enabled
 	note "lru_gen/enabled: $(cat /sys/kernel/mm/lru_gen/enabled)"
