@@ -52,8 +52,8 @@ done
 # puts the hot set on the slow tier and the first 64 MiB (cold) on the
 # fast one.  memory.tier.age scans it every 200 ms and, after each scan,
 # a loop asks memory.tier.promote for 32 MiB, the documented path of an
-# agent: promotion at the max demotes what is older than the youngest
-# generation to make room.  The workload's oracle efficiency with -K 64
+# agent: promotion at the max demotes what has been idle two scans
+# longer to make room.  The workload's oracle efficiency with -K 64
 # (its own accounting of where its accesses landed, from move_pages(2)
 # queries) must reach 0.95, with the cgroup within the quota (numa_stat).
 coldest_first() {
