@@ -55,3 +55,11 @@ mkcg() {
 		mkdir -p "/sys/fs/cgroup/$_p"
 	done
 }
+
+# fast_tier: the key of the memory tier holding node 0 (the CPUs' node), as
+# the memory.tier.* files name it, e.g. "tier4"
+fast_tier() {
+	_t=$(grep -l '^0$' /sys/devices/virtual/memory_tiering/memory_tier*/nodelist | head -n 1)
+	_t=${_t%/nodelist}
+	echo "tier${_t##*/memory_tier}"
+}

@@ -7,8 +7,7 @@
 # SIGTERM stops the daemon cleanly.  Run by `cgtier-testbed run cgtierd`.
 
 cg=/sys/fs/cgroup
-fast=$(basename "$(grep -l '^0$' /sys/devices/virtual/memory_tiering/memory_tier*/nodelist | head -n 1 | xargs dirname)")
-fast=${fast#memory_}
+fast=$(fast_tier)
 qos=kubepods.slice/kubepods-burstable.slice
 hog_uid=0b9f4c2e-5d6a-4e1b-9a7c-3f2d1e0c9b8a
 hog_pod=$qos/kubepods-burstable-pod$(echo "$hog_uid" | tr - _).slice

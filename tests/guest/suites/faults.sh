@@ -212,8 +212,7 @@ mkcg pods.slice/p1
 (echo 0 >"$cg/pods.slice/p1/cgroup.procs" &&
 	exec cgtier-workload -s 96 -p stream -w 1 -n 100000 -q >/dev/null 2>&1) &
 pod=$!
-fast=$(basename "$(grep -l '^0$' /sys/devices/virtual/memory_tiering/memory_tier*/nodelist | head -n 1 | xargs dirname)")
-fast=${fast#memory_}
+fast=$(fast_tier)
 wait_for 20 grep -qx "$fast 33554432" "$cg/pods.slice/p1/memory.tier.max"
 kill -9 "$daemon"
 wait "$daemon" 2>/dev/null

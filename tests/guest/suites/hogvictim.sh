@@ -5,8 +5,7 @@
 # and without `tier4 64M` in the hog's memory.tier.max?
 # Run by `cgtier-testbed run hogvictim` (patched kernel).
 
-fast=$(basename "$(grep -l '^0$' /sys/devices/virtual/memory_tiering/memory_tier*/nodelist | head -n 1 | xargs dirname)")
-fast=${fast#memory_}
+fast=$(fast_tier)
 
 # n0 CGROUP: MiB of the cgroup's memory on node 0 (memory.numa_stat, anon + file)
 n0() {

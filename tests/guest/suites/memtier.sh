@@ -58,8 +58,7 @@ done
 # queries) must reach 0.95, with the cgroup within the quota (numa_stat).
 coldest_first() {
 	cg=/sys/fs/cgroup/coldest
-	fast=$(basename "$(grep -l '^0$' /sys/devices/virtual/memory_tiering/memory_tier*/nodelist | head -n 1 | xargs dirname)")
-	fast=tier${fast#memory_tier}
+	fast=$(fast_tier)
 	mkdir $cg || return 1
 	echo "$fast 64M" >$cg/memory.tier.max &&
 		echo "period_ms 200" >$cg/memory.tier.age || return 1

@@ -17,8 +17,7 @@
 # Run by `cgtier-testbed run tenants` and `cgtier-testbed run --stock tenants`.
 
 cg=/sys/fs/cgroup
-fast=$(basename "$(grep -l '^0$' /sys/devices/virtual/memory_tiering/memory_tier*/nodelist | head -n 1 | xargs dirname)")
-fast=${fast#memory_}
+fast=$(fast_tier)
 period=2
 b_uid=0b9f4c2e-5d6a-4e1b-9a7c-3f2d1e0c9b8a
 b_pod=kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod$(echo "$b_uid" | tr - _).slice
